@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The payload matcher: finds, in the payload window of the frame copy, the
+ * signature to report, with a cost per byte that does not depend on how many
+ * signatures are loaded.
+ *
+ * Design (chosen from the costs measured on prototypes, see
+ * ../shared/notes/measuring.md and `make bench`):
+ *
+ *  - Stage 1 looks at every payload offset once, eight offsets per loop step
+ *    with one branch per step. At each offset it hashes the g-byte window
+ *    (g = cfg.anchor_len, the shortest signature of 4..8 bytes) with one
+ *    multiply and tests one byte of a 1 MiB table (t1). Every signature of
+ *    4..8 bytes is entered by one "anchor": a g-byte piece of it at offset
+ *    anchor_pos, chosen by the compiler so that no bucket gets crowded (many
+ *    signatures sharing a prefix such as "GET /" get different anchors).
+ *    A per-byte automaton was rejected (each byte's load waits on the
+ *    previous one, ~3 ns/byte), so were one-bpf_loop-call-per-byte scans
+ *    (~9 ns/byte) and Wu-Manber skipping (cannot skip with short patterns).
+ *  - Signatures of 1..3 bytes cannot be anchored on g bytes; when the rule
+ *    set has any, a second table indexed by the 2-byte window (t2) flags
+ *    offsets where one may start.
+ *  - Stage 2 runs only at flagged offsets (verify_at): it looks up the
+ *    anchor's bucket (at most HYP_MAX_CHAIN patterns), compares each
+ *    pattern's masked 8-byte window exactly, then checks the rules that use
+ *    the pattern (protocol, destination ports). A t1 false positive costs
+ *    one bucket lookup.
+ *
+ * Precedence: if any applicable drop rule matches, the packet is dropped and
+ * the reported rule is the drop match that starts first in the payload, ties
+ * broken by configuration order; otherwise the first alert match the same
+ * way. An alert rule can therefore never hide a drop rule. After the first
+ * drop match at start S the scan goes on only to S + max_anchor_pos, the
+ * last offset where the anchor of an earlier-starting match can sit.
+ *
+ * Verifier: stage 1 and stage 2 are global functions, each verified once
+ * whatever path reached it; the main program calls scan_chunk() once per
+ * HYP_CHUNK payload bytes. All scan state lives in the per-CPU scratch.
+ */
+#ifndef HYPERION_MATCH_BPF_H
+#define HYPERION_MATCH_BPF_H
+
+#include "scratch.bpf.h"
+
+#define HYP_CHUNK     512 /* payload bytes per scan_chunk() call */
+
+#define HYP_RULE_MASK (HYP_MAX_RULES - 1)
+
+_Static_assert((HYP_MAX_RULES & HYP_RULE_MASK) == 0, "rule index mask");
+_Static_assert(HYP_FRAME_MAX % HYP_CHUNK == 0, "whole chunks");
+
+__noinline int rule_applies(const struct hyp_scratch *s, const struct hyp_rule *r)
+{
+	__u16 port;
+
+	if (!s || !r)
+		return 0;
+	if (r->protocol != HYP_PROTO_ANY && r->protocol != s->proto)
+		return 0;
+	if (!r->nranges)
+		return 1;
+	port = s->dport;
+	for (int i = 0; i < HYP_MAX_PORT_RANGES; i++) {
+		if (i >= r->nranges)
+			break;
+		if (port >= r->port_lo[i] && port <= r->port_hi[i])
+			return 1;
+	}
+	return 0;
+}
+
+static __always_inline void consider(struct hyp_scratch *s, const struct hyp_tables *t, __u32 start,
+				     __u32 rule, __u8 action)
+{
+	if (action == HYP_ACTION_DROP) {
+		__u32 stop;
+
+		if (start > s->drop_start || (start == s->drop_start && rule >= s->drop_rule))
+			return;
+		s->drop_start = start;
+		s->drop_rule = rule;
+		stop = start + t->cfg.max_anchor_pos + 1;
+		if (stop < s->scan_stop)
+			s->scan_stop = stop;
+		return;
+	}
+	if (start > s->alert_start || (start == s->alert_start && rule >= s->alert_rule))
+		return;
+	s->alert_start = start;
+	s->alert_rule = rule;
+}
+
+/* The rules of pattern pi, matched at payload offset start. Returns 0. */
+__noinline int apply_rules(struct hyp_scratch *s, const struct hyp_tables *t, __u64 pi, __u64 start)
+{
+	const struct hyp_pattern *p;
+
+	if (!s || !t)
+		return 0;
+	p = &t->patterns[pi & HYP_RULE_MASK];
+	for (__u32 j = 0; j < HYP_MAX_PATTERN_RULES; j++) {
+		__u32 ri;
+
+		if (j >= p->nrules)
+			break;
+		ri = t->pattern_rules[(p->rules_first + j) & HYP_RULE_MASK] & HYP_RULE_MASK;
+		if (rule_applies(s, &t->rules[ri]))
+			consider(s, t, start, ri, t->rules[ri].action);
+	}
+	return 0;
+}
+
+/*
+ * Checks the patterns of one bucket against the payload at offset off, where
+ * their anchor would sit; h is the anchor's hash. Returns 0.
+ */
+__noinline int probe(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off, __u64 h)
+{
+	__u32 head, first, count;
+
+	if (!s || !t)
+		return 0;
+	head = t->heads[HYP_BUCKET_INDEX(h)];
+	first = HYP_HEAD_START(head);
+	count = HYP_HEAD_COUNT(head);
+	for (__u32 i = 0; i < HYP_MAX_CHAIN; i++) {
+		const struct hyp_pattern *p;
+		__u32 pi = (first + i) & HYP_RULE_MASK, start;
+
+		if (i >= count)
+			break;
+		p = &t->patterns[pi];
+		if (p->anchor_pos > off)
+			continue;
+		start = off - p->anchor_pos;
+		if (start + p->len <= s->plen && (rd64(s, s->poff + start) & p->mask) == p->bytes)
+			apply_rules(s, t, pi, start);
+	}
+	return 0;
+}
+
+/* Stage 2 at one flagged payload offset. */
+__noinline int verify_at(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+{
+	__u64 w;
+
+	if (!s || !t)
+		return 0;
+	w = rd64(s, s->poff + off);
+	if (t->cfg.has_long)
+		probe(s, t, off, HYP_HASH(w & t->cfg.anchor_mask));
+	if (t->cfg.has_short) {
+		if (t->cfg.has_short & HYP_T2_LEN1)
+			probe(s, t, off, HYP_HASH(w & 0xff));
+		if (t->cfg.has_short & HYP_T2_LEN2)
+			probe(s, t, off, HYP_HASH(w & 0xffff));
+		if (t->cfg.has_short & HYP_T2_LEN3)
+			probe(s, t, off, HYP_HASH(w & 0xffffff));
+	}
+	return 0;
+}
+
+/* Stage 2 for the offsets off .. off + 7 of a block that stage 1 flagged:
+ * looks at each offset again and verifies those flagged. Returns 0. */
+__noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+{
+	const __u8 *p;
+
+	if (!s || !t)
+		return 0;
+	p = &s->frame[(s->poff + off) & HYP_FRAME_MASK];
+	for (__u32 k = 0; k < 8; k++) {
+		__u64 w = *(const __u64 *)(p + k);
+
+		if (off + k >= s->scan_stop)
+			break;
+		if (t->t1[HYP_T1_INDEX(HYP_HASH(w & t->cfg.anchor_mask))] |
+		    (t->cfg.has_short ? t->t2[(__u16)w] : 0))
+			verify_at(s, t, off + k);
+	}
+	return 0;
+}
+
+/* Stage-1 flavours, picked once per chunk so the loop carries no test. */
+#define S1_LONG4 0 /* anchors of 4 bytes: one 32-bit load per offset */
+#define S1_LONG	 1 /* anchors of 5..8 bytes: 64-bit load and mask */
+#define S1_SHORT 2 /* also 1..3-byte signatures: add the bigram table */
+
+static __always_inline __u32 s1_offset(const struct hyp_tables *t, const __u8 *p, __u64 amask,
+				       const int flavour)
+{
+	__u64 w;
+
+	if (flavour == S1_LONG4)
+		return t->t1[HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p))];
+	w = *(const __u64 *)p;
+	if (flavour == S1_LONG)
+		return t->t1[HYP_T1_INDEX(HYP_HASH(w & amask))];
+	return t->t1[HYP_T1_INDEX(HYP_HASH(w & amask))] | t->t2[(__u16)w];
+}
+
+/*
+ * Stage 1 over the blocks of one chunk below stop: hits[b] is non-zero when
+ * one of the eight offsets of block b needs stage 2. No calls in this loop,
+ * so all of it stays in registers.
+ */
+static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_tables *t, __u32 start,
+				   __u32 stop, const int flavour)
+{
+	__u64 amask = t->cfg.anchor_mask;
+	__u32 base = s->poff + start;
+
+	for (__u32 b = 0; b < HYP_CHUNK / 8; b++) {
+		const __u8 *p = &s->frame[(base + b * 8) & HYP_FRAME_MASK];
+
+		if (start + b * 8 >= stop)
+			break;
+		s->hits[b] =
+			s1_offset(t, p, amask, flavour) | s1_offset(t, p + 1, amask, flavour) |
+			s1_offset(t, p + 2, amask, flavour) | s1_offset(t, p + 3, amask, flavour) |
+			s1_offset(t, p + 4, amask, flavour) | s1_offset(t, p + 5, amask, flavour) |
+			s1_offset(t, p + 6, amask, flavour) | s1_offset(t, p + 7, amask, flavour);
+	}
+}
+
+/* Stage 1 over the chunk, then stage 2 on its flagged blocks in payload
+ * order. The second loop stops at the current s->scan_stop, which stage 2
+ * only lowers, so it reads only hits[] that stage 1 wrote. */
+static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_tables *t,
+				      __u32 start, const int flavour)
+{
+	stage1(s, t, start, s->scan_stop, flavour);
+	for (__u32 b = 0; b < HYP_CHUNK / 8; b++) {
+		if (start + b * 8 >= s->scan_stop)
+			break;
+		if (s->hits[b])
+			verify_block(s, t, start + b * 8);
+	}
+	return 0;
+}
+
+/* Payload offsets [start, start + HYP_CHUNK), one global function per
+ * flavour, each verified once. Return 0. */
+__noinline int scan_chunk_long4(struct hyp_scratch *s, const struct hyp_tables *t, __u64 start)
+{
+	return s && t ? scan_chunk(s, t, start, S1_LONG4) : 0;
+}
+
+__noinline int scan_chunk_long(struct hyp_scratch *s, const struct hyp_tables *t, __u64 start)
+{
+	return s && t ? scan_chunk(s, t, start, S1_LONG) : 0;
+}
+
+__noinline int scan_chunk_short(struct hyp_scratch *s, const struct hyp_tables *t, __u64 start)
+{
+	return s && t ? scan_chunk(s, t, start, S1_SHORT) : 0;
+}
+
+/*
+ * Scans the payload window. Leaves the earliest drop and alert matches in
+ * s->drop_rule and s->alert_rule (HYP_NO_MATCH when none). Returns 0.
+ */
+__noinline int match_payload(struct hyp_scratch *s, const struct hyp_tables *t)
+{
+	if (!s || !t)
+		return 0;
+	s->scan_stop = s->plen;
+	s->drop_start = HYP_NO_MATCH;
+	s->drop_rule = HYP_NO_MATCH;
+	s->alert_start = HYP_NO_MATCH;
+	s->alert_rule = HYP_NO_MATCH;
+	if (!t->cfg.has_long && !t->cfg.has_short)
+		return 0;
+	for (__u32 c = 0; c < HYP_FRAME_MAX / HYP_CHUNK; c++) {
+		if (c * HYP_CHUNK >= s->scan_stop)
+			break;
+		if (t->cfg.has_short)
+			scan_chunk_short(s, t, c * HYP_CHUNK);
+		else if (t->cfg.anchor_len == 4)
+			scan_chunk_long4(s, t, c * HYP_CHUNK);
+		else
+			scan_chunk_long(s, t, c * HYP_CHUNK);
+	}
+	return 0;
+}
+
+#endif /* HYPERION_MATCH_BPF_H */
