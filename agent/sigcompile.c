@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Signature compiler. Steps:
+ *  1. check every rule and that no two patterns differ only by trailing NUL
+ *     bytes (the 8-byte event field could not tell them apart);
+ *  2. group rules by byte pattern (the same bytes may carry several rules
+ *     with different scopes or actions);
+ *  3. give every pattern of 4..8 bytes an anchor, a g-byte piece of it, so
+ *     that no verification bucket holds more than HYP_MAX_CHAIN patterns;
+ *     patterns of 1..3 bytes are their own anchor;
+ *  4. lay out the tables: stage-1 bits, short-signature flags, buckets.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sigcompile.h"
+
+struct pat {
+	__u64 bytes;
+	__u8 len;
+	__u8 anchor_pos;
+	__u32 bucket;
+	int first_rule; /* lowest rule index using the pattern */
+	int nrules;
+	__u16 rules[HYP_MAX_PATTERN_RULES];
+};
+
+static int fail(struct hyp_compile_error *err, int code, int rule, int other, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int fail(struct hyp_compile_error *err, int code, int rule, int other, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->rule = rule;
+		err->other = other;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+static int check_rule(const struct hyp_rule *r, int i, struct hyp_compile_error *err)
+{
+	if (r->len < 1 || r->len > HYP_SIG_LEN)
+		return fail(err, -EINVAL, i, -1, "pattern length %u is not 1..%d", r->len,
+			    HYP_SIG_LEN);
+	if (r->pattern & ~hyp_len_mask(r->len))
+		return fail(err, -EINVAL, i, -1, "pattern has bytes past its length");
+	if (r->action != HYP_ACTION_DROP && r->action != HYP_ACTION_ALERT)
+		return fail(err, -EINVAL, i, -1, "unknown action %u", r->action);
+	if (r->protocol != HYP_PROTO_ANY && r->protocol != 6 && r->protocol != 17)
+		return fail(err, -EINVAL, i, -1, "protocol %u is not tcp, udp or any", r->protocol);
+	if (r->nranges > HYP_MAX_PORT_RANGES)
+		return fail(err, -E2BIG, i, -1, "more than %d port ranges", HYP_MAX_PORT_RANGES);
+	for (int k = 0; k < r->nranges; k++)
+		if (r->port_lo[k] > r->port_hi[k])
+			return fail(err, -EINVAL, i, -1, "port range %u-%u is reversed",
+				    r->port_lo[k], r->port_hi[k]);
+	if (r->id >= HYP_MAX_RULES)
+		return fail(err, -EINVAL, i, -1, "rule id %u is over %d", r->id, HYP_MAX_RULES - 1);
+	return 0;
+}
+
+struct sorted {
+	__u64 bytes;
+	__u8 len;
+	int rule;
+};
+
+static int cmp_sorted(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->rule - y->rule;
+}
+
+/* Groups rules into patterns (step 1 and 2). Returns the pattern count. */
+static int group(const struct hyp_rule *rules, size_t n, struct pat *pats,
+		 struct hyp_compile_error *err)
+{
+	struct sorted *v = calloc(n ? n : 1, sizeof(*v));
+	int np = 0, rc = 0;
+
+	if (!v)
+		return fail(err, -ENOMEM, -1, -1, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct sorted){ rules[i].pattern, rules[i].len, (int)i };
+	qsort(v, n, sizeof(*v), cmp_sorted);
+	for (size_t i = 0; i < n; i++) {
+		struct pat *p = np ? &pats[np - 1] : NULL;
+
+		if (p && p->bytes == v[i].bytes && p->len != v[i].len) {
+			rc = fail(err, -EINVAL, v[i].rule, p->first_rule,
+				  "pattern differs from another only by trailing NUL bytes, "
+				  "which events cannot tell apart");
+			break;
+		}
+		if (!p || p->bytes != v[i].bytes) {
+			p = &pats[np++];
+			*p = (struct pat){ .bytes = v[i].bytes,
+					   .len = v[i].len,
+					   .first_rule = v[i].rule };
+		}
+		if (p->nrules == HYP_MAX_PATTERN_RULES) {
+			rc = fail(err, -E2BIG, v[i].rule, p->first_rule,
+				  "more than %d signatures share one pattern",
+				  HYP_MAX_PATTERN_RULES);
+			break;
+		}
+		p->rules[p->nrules++] = (__u16)v[i].rule; /* ascending: sorted by rule */
+	}
+	free(v);
+	return rc ? rc : np;
+}
+
+static __u64 anchor_of(const struct pat *p, unsigned int pos, __u64 amask)
+{
+	return (p->bytes >> (8 * pos)) & amask;
+}
+
+static int cmp_pat_order(const void *a, const void *b)
+{
+	const struct pat *x = *(const struct pat *const *)a, *y = *(const struct pat *const *)b;
+
+	/* fewest anchor choices first, then configuration order */
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->first_rule - y->first_rule;
+}
+
+/* Step 3: bucket and anchor per pattern. load[] counts patterns per bucket. */
+static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *load,
+		 struct hyp_compile_error *err)
+{
+	struct pat **order = calloc(np ? np : 1, sizeof(*order));
+
+	if (!order)
+		return fail(err, -ENOMEM, -1, -1, "out of memory");
+	for (int i = 0; i < np; i++)
+		order[i] = &pats[i];
+	qsort(order, np, sizeof(*order), cmp_pat_order);
+	for (int i = 0; i < np; i++) {
+		struct pat *p = order[i];
+		unsigned int choices = p->len < 4 ? 1 : p->len - g + 1, best = 0;
+		__u32 best_bucket = 0;
+		int best_load = 1 << 30;
+
+		for (unsigned int pos = 0; pos < choices; pos++) {
+			__u64 a = p->len < 4 ? p->bytes : anchor_of(p, pos, amask);
+			__u32 b = HYP_BUCKET_INDEX(HYP_HASH(a));
+
+			if (load[b] < best_load) {
+				best_load = load[b];
+				best = pos;
+				best_bucket = b;
+			}
+		}
+		if (best_load >= HYP_MAX_CHAIN) {
+			int rule = p->first_rule;
+
+			free(order);
+			return fail(err, -E2BIG, rule, -1,
+				    "too many signatures share the same bytes to index this one");
+		}
+		load[best_bucket]++;
+		p->anchor_pos = (__u8)best;
+		p->bucket = best_bucket;
+	}
+	free(order);
+	return 0;
+}
+
+static int cmp_bucket(const void *a, const void *b)
+{
+	const struct pat *x = a, *y = b;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return x->first_rule - y->first_rule;
+}
+
+/* Step 4. */
+static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struct hyp_tables *out)
+{
+	__u32 nrl = 0;
+
+	qsort(pats, np, sizeof(*pats), cmp_bucket);
+	for (int i = 0; i < np; i++) {
+		struct pat *p = &pats[i];
+		struct hyp_pattern *tp = &out->patterns[i];
+		__u32 *head = &out->heads[p->bucket];
+
+		if (HYP_HEAD_COUNT(*head) == 0)
+			*head = (__u32)i;
+		*head += 1u << 24;
+		*tp = (struct hyp_pattern){ .bytes = p->bytes,
+					    .mask = hyp_len_mask(p->len),
+					    .rules_first = (__u16)nrl,
+					    .nrules = (__u8)p->nrules,
+					    .len = p->len,
+					    .anchor_pos = p->anchor_pos };
+		for (int k = 0; k < p->nrules; k++)
+			out->pattern_rules[nrl++] = p->rules[k];
+		if (p->len >= 4) {
+			out->t1[HYP_T1_INDEX(HYP_HASH(anchor_of(p, p->anchor_pos, amask)))] = 1;
+		} else {
+			__u8 b0 = p->bytes & 0xff, b1 = (p->bytes >> 8) & 0xff;
+
+			if (p->len == 1)
+				for (unsigned int x = 0; x < 256; x++)
+					out->t2[b0 | x << 8] = 1;
+			else
+				out->t2[b0 | b1 << 8] = 1;
+			out->cfg.has_short |= (__u8)(1u << (p->len - 1));
+		}
+	}
+	(void)g;
+}
+
+int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config *knobs,
+		struct hyp_tables *out, struct hyp_compile_error *err)
+{
+	unsigned int g = HYP_SIG_LEN + 1, maxp = 0;
+	struct pat *pats;
+	__u8 *load;
+	__u64 amask;
+	int np, rc;
+
+	if (n > HYP_MAX_RULES)
+		return fail(err, -E2BIG, -1, -1, "%zu signatures, at most %d", n, HYP_MAX_RULES);
+	for (size_t i = 0; i < n; i++) {
+		rc = check_rule(&rules[i], (int)i, err);
+		if (rc)
+			return rc;
+	}
+	pats = calloc(n ? n : 1, sizeof(*pats));
+	load = calloc(HYP_BUCKETS, 1);
+	if (!pats || !load) {
+		rc = fail(err, -ENOMEM, -1, -1, "out of memory");
+		goto out;
+	}
+	np = group(rules, n, pats, err);
+	if (np < 0) {
+		rc = np;
+		goto out;
+	}
+	for (int i = 0; i < np; i++)
+		if (pats[i].len >= 4 && pats[i].len < g)
+			g = pats[i].len;
+	if (g > HYP_SIG_LEN)
+		g = 4; /* no long patterns: the value is unused */
+	amask = hyp_len_mask(g);
+	for (int i = 0; i < np; i++)
+		if (pats[i].len >= 4 && pats[i].len - g > maxp)
+			maxp = pats[i].len - g;
+	rc = place(pats, np, g, amask, load, err);
+	if (rc)
+		goto out;
+
+	memset(out, 0, sizeof(*out));
+	out->cfg.accept_mode = knobs->accept_mode;
+	out->cfg.legacy_alerts = knobs->legacy_alerts;
+	out->cfg.nonfirst_frag = knobs->nonfirst_frag;
+	out->cfg.v6_ext_too_deep = knobs->v6_ext_too_deep;
+	out->cfg.anchor_len = (__u8)g;
+	out->cfg.anchor_mask = amask;
+	out->cfg.max_anchor_pos = (__u8)maxp;
+	out->cfg.nrules = (__u32)n;
+	out->cfg.npatterns = (__u32)np;
+	for (int i = 0; i < np; i++)
+		if (pats[i].len >= 4)
+			out->cfg.has_long = 1;
+	memcpy(out->rules, rules, n * sizeof(*rules));
+	lay_out(pats, np, g, amask, out);
+out:
+	free(pats);
+	free(load);
+	return rc;
+}
