@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Hyperion: XDP signature filter and its agent.
+#
+#   make            build everything into build/
+#   make check      install what is missing, build, run every test (as root)
+#   make check-unit / check-bpf    quicker subsets
+#   make install    honours DESTDIR and PREFIX
+#   V=1             show the commands
+#
+# Dependencies come from pkg-config; scripts/install-deps.sh installs what is
+# missing (apt-get) before the first build.
+
+PREFIX   ?= /usr
+DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+BUILD    ?= build
+
+CC       ?= gcc
+CLANG    ?= clang
+PKG_CONFIG ?= pkg-config
+PKGS     := libbpf libelf zlib yaml-0.1 libsystemd
+
+.DEFAULT_GOAL := all
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+# Everything but clean needs the dependencies: build/config.mk records the
+# flags pkg-config gives once they are installed (make rebuilds it first).
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+
+$(BUILD)/config.mk: scripts/install-deps.sh Makefile
+	$(Q)scripts/install-deps.sh build
+	$(Q)mkdir -p $(BUILD)
+	$(Q){ echo "DEP_CFLAGS := $$($(PKG_CONFIG) --cflags $(PKGS))"; \
+	      echo "DEP_LIBS := $$($(PKG_CONFIG) --libs $(PKGS))"; \
+	      echo "BPFTOOL := $$(command -v bpftool || echo /usr/sbin/bpftool)"; \
+	      echo "MULTIARCH := $$($(CC) -print-multiarch)"; } > $@
+
+WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2 -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iebpf -Iagent -I$(BUILD) $(DEP_CFLAGS)
+BPF_CFLAGS = -O2 -g -Wall -Werror -target bpf -mcpu=v3 -I/usr/include/$(MULTIARCH) -Iebpf
+
+BPF_SRC  := ebpf/hyperion.bpf.c
+BPF_HDRS := $(wildcard ebpf/*.h)
+LIB_SRC  := agent/sigcompile.c agent/loader.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SKEL     := $(BUILD)/hyperion.skel.h
+
+TEST_LIB_SRC := tests/lib/pkt.c tests/lib/xdp_run.c tests/lib/ref.c
+TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_TESTS   := test_sigcompile
+BPF_TESTS    := test_xdp test_diff
+TEST_BINS    := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) $(BPF_TESTS))
+
+C_SOURCES := $(wildcard ebpf/*.[ch] agent/*.[ch] tests/*/*.[ch])
+
+.PHONY: all check check-unit check-bpf format-check test-deps install clean
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(SKEL) $(BUILD)/libhyperion.a
+
+$(BUILD)/hyperion.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(BUILD)/config.mk
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(BUILD)/hyperion.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name hyperion_bpf > $@
+
+$(BUILD)/%.o: %.c $(SKEL) $(wildcard agent/*.h tests/lib/*.h) ebpf/hyperion.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libhyperion.a: $(LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+
+$(BUILD)/tests/%: tests/bpf/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+
+$(BUILD)/tests/lib/%.o: ALL_CFLAGS += -Itests/lib
+
+test-deps:
+	$(Q)scripts/install-deps.sh test
+
+check: all test-deps $(TEST_BINS)
+	$(Q)tests/run-tests.sh $(TEST_BINS) tests/format-check.sh
+
+format-check:
+	$(Q)tests/run-tests.sh tests/format-check.sh
+
+check-unit: $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+	$(Q)tests/run-tests.sh $^
+
+check-bpf: $(addprefix $(BUILD)/tests/,$(BPF_TESTS))
+	$(Q)tests/run-tests.sh $^
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/hyperion
+	install -m 0644 $(BUILD)/hyperion.bpf.o $(DESTDIR)$(PREFIX)/lib/hyperion/
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Unit tests of the signature compiler: the tables it lays out let the XDP
+ * matcher reach every signature, within the verifier's bounds, and it
+ * refuses what it cannot represent.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sigcompile.h"
+#include "tap.h"
+
+static struct hyp_tables tables;
+static const struct hyp_config knobs;
+
+static struct hyp_rule rule(const char *bytes, unsigned int len, unsigned int id)
+{
+	struct hyp_rule r;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(&r.pattern, bytes, len);
+	r.len = (__u8)len;
+	r.id = id;
+	return r;
+}
+
+/* The pattern sits where the XDP matcher looks for it: its anchor's hash
+ * sets t1 (or its first bigram sets t2) and picks this bucket. */
+static int pattern_reachable(const struct hyp_tables *t, const struct hyp_pattern *p, __u32 b)
+{
+	__u64 h;
+
+	if (p->len >= 4) {
+		if (p->anchor_pos + t->cfg.anchor_len > p->len)
+			return 0;
+		h = HYP_HASH((p->bytes >> (8 * p->anchor_pos)) & t->cfg.anchor_mask);
+		return t->t1[HYP_T1_INDEX(h)] && HYP_BUCKET_INDEX(h) == b;
+	}
+	h = HYP_HASH(p->bytes);
+	if (p->anchor_pos || HYP_BUCKET_INDEX(h) != b || !(t->cfg.has_short & (1u << (p->len - 1))))
+		return 0;
+	for (__u32 x = 0; x < 256; x++) {
+		__u32 second = p->len == 1 ? x : (__u32)(p->bytes >> 8 & 0xff);
+
+		if (!t->t2[(p->bytes & 0xff) | second << 8])
+			return 0;
+	}
+	return 1;
+}
+
+static unsigned int max_chain(const struct hyp_tables *t)
+{
+	unsigned int m = 0;
+
+	for (__u32 b = 0; b < HYP_BUCKETS; b++)
+		if (HYP_HEAD_COUNT(t->heads[b]) > m)
+			m = HYP_HEAD_COUNT(t->heads[b]);
+	return m;
+}
+
+/* Every rule is listed by exactly one reachable pattern with its bytes. */
+static int all_reachable(const struct hyp_tables *t)
+{
+	unsigned char *seen = calloc(HYP_MAX_RULES, 1);
+	int good = seen != NULL;
+
+	for (__u32 b = 0; good && b < HYP_BUCKETS; b++) {
+		__u32 head = t->heads[b];
+
+		for (__u32 i = 0; good && i < HYP_HEAD_COUNT(head); i++) {
+			const struct hyp_pattern *p = &t->patterns[HYP_HEAD_START(head) + i];
+
+			if (!pattern_reachable(t, p, b)) {
+				diag("pattern %u in bucket %u not reachable",
+				     HYP_HEAD_START(head) + i, b);
+				good = 0;
+			}
+			for (int k = 0; good && k < p->nrules; k++) {
+				__u16 ri = t->pattern_rules[p->rules_first + k];
+
+				good = ri < t->cfg.nrules && !seen[ri]++ &&
+				       t->rules[ri].pattern == p->bytes &&
+				       t->rules[ri].len == p->len;
+			}
+		}
+	}
+	for (__u32 i = 0; good && i < t->cfg.nrules; i++)
+		if (!seen[i]) {
+			diag("rule %u is not listed", i);
+			good = 0;
+		}
+	free(seen);
+	return good;
+}
+
+static void test_basics(void)
+{
+	struct hyp_compile_error err;
+	struct hyp_rule r[3] = { rule("hack", 4, 0), rule("ack", 3, 1), rule("hackers", 7, 2) };
+	struct hyp_config k = { .accept_mode = HYP_ACCEPT_NEW_FLOW, .legacy_alerts = 1 };
+
+	ok(hyp_compile(r, 0, &knobs, &tables, &err) == 0 && !tables.cfg.has_long &&
+		   !tables.cfg.has_short,
+	   "an empty set compiles to nothing to scan");
+	ok(hyp_compile(r, 3, &k, &tables, &err) == 0, "hack, ack, hackers compile");
+	ok(tables.cfg.anchor_len == 4 && tables.cfg.anchor_mask == 0xffffffffULL,
+	   "anchor length is the shortest long signature");
+	ok(tables.cfg.max_anchor_pos == 3, "max anchor position is 7 - 4");
+	ok(tables.cfg.has_long == 1 && tables.cfg.has_short == HYP_T2_LEN3,
+	   "long and 3-byte short signatures flagged");
+	ok(tables.cfg.accept_mode == HYP_ACCEPT_NEW_FLOW && tables.cfg.legacy_alerts == 1,
+	   "knobs travel with the rule set");
+	ok(tables.cfg.nrules == 3 && tables.cfg.npatterns == 3, "3 rules, 3 patterns");
+	ok(all_reachable(&tables), "every rule reachable from its anchor");
+	ok(memcmp(tables.rules, r, sizeof(r)) == 0, "rules kept in configuration order");
+}
+
+static void test_shared_pattern(void)
+{
+	struct hyp_compile_error err;
+	struct hyp_rule r[3] = { rule("evil", 4, 0), rule("other", 5, 1), rule("evil", 4, 2) };
+	const struct hyp_pattern *p = NULL;
+
+	r[0].protocol = 6;
+	r[2].protocol = 17;
+	ok(hyp_compile(r, 3, &knobs, &tables, &err) == 0, "same bytes, two scopes compile");
+	ok(tables.cfg.npatterns == 2, "one pattern for both");
+	for (__u32 i = 0; i < tables.cfg.npatterns; i++)
+		if (tables.patterns[i].len == 4)
+			p = &tables.patterns[i];
+	ok(p && p->nrules == 2 && tables.pattern_rules[p->rules_first] == 0 &&
+		   tables.pattern_rules[p->rules_first + 1] == 2,
+	   "its rules listed in configuration order");
+	ok(all_reachable(&tables), "every rule reachable");
+}
+
+static void test_short(void)
+{
+	struct hyp_compile_error err;
+	struct hyp_rule r[3] = { rule("\x00", 1, 0), rule("ab", 2, 1), rule("x\0y", 3, 2) };
+
+	ok(hyp_compile(r, 3, &knobs, &tables, &err) == 0, "1, 2 and 3-byte patterns compile");
+	ok(!tables.cfg.has_long && tables.cfg.has_short == 7, "all three short lengths flagged");
+	ok(all_reachable(&tables), "NUL-containing short patterns reachable");
+	ok(tables.t2[0x0000] && tables.t2[0xff00] && tables.t2['a' | 'b' << 8] &&
+		   !tables.t2['a' | 'c' << 8],
+	   "t2 flags every bigram a 1-byte pattern starts, only exact 2-byte ones");
+}
+
+static void test_errors(void)
+{
+	struct hyp_compile_error err;
+	struct hyp_rule r[HYP_MAX_PATTERN_RULES + 1];
+	struct hyp_rule bad;
+	int rc;
+
+	bad = rule("abc", 3, 0);
+	bad.len = 0;
+	ok(hyp_compile(&bad, 1, &knobs, &tables, &err) == -EINVAL && err.rule == 0,
+	   "empty pattern refused");
+	bad.len = 9;
+	ok(hyp_compile(&bad, 1, &knobs, &tables, &err) == -EINVAL, "9-byte pattern refused");
+	bad = rule("abcd", 4, 0);
+	bad.len = 2;
+	ok(hyp_compile(&bad, 1, &knobs, &tables, &err) == -EINVAL, "bytes past the length refused");
+	bad = rule("abcd", 4, 0);
+	bad.nranges = 1;
+	bad.port_lo[0] = 90;
+	bad.port_hi[0] = 80;
+	ok(hyp_compile(&bad, 1, &knobs, &tables, &err) == -EINVAL, "reversed port range refused");
+	bad.nranges = HYP_MAX_PORT_RANGES + 1;
+	ok(hyp_compile(&bad, 1, &knobs, &tables, &err) == -E2BIG, "too many port ranges refused");
+
+	r[0] = rule("ab", 2, 0);
+	r[1] = rule("ab\0", 3, 1);
+	rc = hyp_compile(r, 2, &knobs, &tables, &err);
+	ok(rc == -EINVAL && err.rule == 1 && err.other == 0 && strstr(err.msg, "trailing NUL"),
+	   "patterns equal up to trailing NULs refused, both rules named");
+
+	for (int i = 0; i <= HYP_MAX_PATTERN_RULES; i++)
+		r[i] = rule("same", 4, (unsigned int)i);
+	rc = hyp_compile(r, HYP_MAX_PATTERN_RULES + 1, &knobs, &tables, &err);
+	ok(rc == -E2BIG && err.rule == HYP_MAX_PATTERN_RULES,
+	   "more than %d rules on one pattern refused", HYP_MAX_PATTERN_RULES);
+	ok(hyp_compile(r, HYP_MAX_RULES + 1, &knobs, &tables, &err) == -E2BIG,
+	   "more than %d rules refused", HYP_MAX_RULES);
+}
+
+/* Patterns that share a long prefix get different anchors. */
+static void test_shared_prefix(void)
+{
+	struct hyp_compile_error err;
+	static struct hyp_rule r[2000];
+	int rc;
+
+	for (unsigned int i = 0; i < 2000; i++) {
+		char b[9];
+
+		snprintf(b, sizeof(b), "GET /%03u", i % 1000);
+		r[i] = rule(b, 8, i);
+		if (i >= 1000) /* same tail, different head */
+			memcpy(&r[i].pattern, "PUT", 3);
+	}
+	rc = hyp_compile(r, 2000, &knobs, &tables, &err);
+	ok(rc == 0, "2000 signatures sharing 'GET /' or 'PUT /' compile (%s)", rc ? err.msg : "");
+	ok(max_chain(&tables) <= HYP_MAX_CHAIN, "no bucket over %d patterns (max %u)",
+	   HYP_MAX_CHAIN, max_chain(&tables));
+	ok(all_reachable(&tables), "all reachable");
+}
+
+static void test_random(unsigned int n, unsigned int minlen)
+{
+	struct hyp_compile_error err;
+	struct hyp_rule *r = calloc(n, sizeof(*r));
+	unsigned int seed = 12345 + n;
+	int rc;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int len = minlen + (unsigned int)rand_r(&seed) % (9 - minlen);
+		char b[8];
+
+		for (unsigned int k = 0; k < len; k++)
+			b[k] = (char)rand_r(&seed);
+		if (!b[len - 1]) /* "ab" and "ab\0" would be ambiguous */
+			b[len - 1] = 1;
+		r[i] = rule(b, len, i);
+	}
+	rc = hyp_compile(r, n, &knobs, &tables, &err);
+	ok(rc == 0, "%u random signatures of %u..8 bytes compile (%s)", n, minlen,
+	   rc ? err.msg : "ok");
+	ok(max_chain(&tables) <= HYP_MAX_CHAIN, "longest bucket %u", max_chain(&tables));
+	ok(all_reachable(&tables), "all %u reachable", n);
+	free(r);
+}
+
+int main(void)
+{
+	test_basics();
+	test_shared_pattern();
+	test_short();
+	test_errors();
+	test_shared_prefix();
+	test_random(10000, 4);
+	test_random(HYP_MAX_RULES, 2);
+	return done_testing();
+}
