@@ -137,6 +137,8 @@ static int cmp_pat_order(const void *a, const void *b)
 	return x->first_rule - y->first_rule;
 }
 
+#define CROWDED 2 /* patterns in a bucket before an anchor is moved */
+
 /* Step 3: bucket and anchor per pattern. load[] counts patterns per bucket. */
 static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *load,
 		 struct hyp_compile_error *err)
@@ -154,17 +156,21 @@ static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *lo
 		__u32 best_bucket = 0;
 		int best_load = 1 << 30;
 
+		/* The earliest anchor whose bucket is not crowded: on text, the
+		 * prefix of a word-like signature occurs less often than its
+		 * middle or its end (-ing, -tion). */
 		for (unsigned int pos = 0; pos < choices; pos++) {
 			__u64 a = p->len < 4 ? p->bytes : anchor_of(p, pos, amask);
 			__u32 b = HYP_BUCKET_INDEX(HYP_HASH(a));
+			int cost = load[b] > CROWDED ? load[b] : 0;
 
-			if (load[b] < best_load) {
-				best_load = load[b];
+			if (cost < best_load) {
+				best_load = cost;
 				best = pos;
 				best_bucket = b;
 			}
 		}
-		if (best_load >= HYP_MAX_CHAIN) {
+		if (load[best_bucket] >= HYP_MAX_CHAIN) {
 			int rule = p->first_rule;
 
 			free(order);
@@ -177,6 +183,20 @@ static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *lo
 	}
 	free(order);
 	return 0;
+}
+
+/* Stage-1 slots: about 128 per long pattern, so that a random window hits
+ * one in ~1 % of offsets at most, within HYP_T1_BITS_MIN..MAX. */
+static unsigned int t1_bits(const struct pat *pats, int np)
+{
+	unsigned int bits = HYP_T1_BITS_MIN;
+	int nlong = 0;
+
+	for (int i = 0; i < np; i++)
+		nlong += pats[i].len >= 4;
+	while (bits < HYP_T1_BITS_MAX && (1 << bits) < nlong * 128)
+		bits++;
+	return bits;
 }
 
 static int cmp_bucket(const void *a, const void *b)
@@ -211,7 +231,12 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 		for (int k = 0; k < p->nrules; k++)
 			out->pattern_rules[nrl++] = p->rules[k];
 		if (p->len >= 4) {
-			out->t1[HYP_T1_INDEX(HYP_HASH(anchor_of(p, p->anchor_pos, amask)))] = 1;
+			__u64 h = HYP_HASH(anchor_of(p, p->anchor_pos, amask));
+			unsigned int next = p->anchor_pos + g;
+
+			out->t1[HYP_T1_INDEX(h, out->cfg.t1_mask)] |=
+				next < p->len ? HYP_T1_NEXT_BIT(p->bytes >> (8 * next))
+					      : HYP_T1_ANY;
 		} else {
 			__u8 b0 = p->bytes & 0xff, b1 = (p->bytes >> 8) & 0xff;
 
@@ -223,7 +248,6 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 			out->cfg.has_short |= (__u8)(1u << (p->len - 1));
 		}
 	}
-	(void)g;
 }
 
 int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config *knobs,
@@ -276,6 +300,7 @@ int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config 
 	out->cfg.max_anchor_pos = (__u8)maxp;
 	out->cfg.nrules = (__u32)n;
 	out->cfg.npatterns = (__u32)np;
+	out->cfg.t1_mask = (1u << t1_bits(pats, np)) - 1;
 	for (int i = 0; i < np; i++)
 		if (pats[i].len >= 4)
 			out->cfg.has_long = 1;

@@ -172,12 +172,14 @@ static __always_inline void flow_key(struct hyp_flow_key *k, const struct hyp_sc
  * this passed packet is the flow's first accepted one. Exactly one CPU wins
  * the insertion or the compare-and-swap, so a flow gets one ACCEPT.
  */
-static __always_inline int flow_first_accept(const struct hyp_scratch *s, struct hyp_counters *c,
-					     __u64 now, __u64 flen, int passed)
+__noinline int flow_first_accept(const struct hyp_scratch *s, struct hyp_counters *c, __u64 now,
+				 __u64 flen, __u64 passed)
 {
 	struct hyp_flow_key k;
 	struct hyp_flow *f;
 
+	if (!s || !c)
+		return 0;
 	flow_key(&k, s);
 	f = bpf_map_lookup_elem(&flows, &k);
 	if (!f) {

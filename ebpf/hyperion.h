@@ -155,20 +155,35 @@ struct hyp_flow {
 #define HYP_MAX_CHAIN	      16    /* patterns in one verification bucket */
 #define HYP_MAX_PATTERN_RULES 16    /* rules sharing one byte pattern */
 
-#define HYP_T1_BITS	      20 /* stage-1 table: one byte per hashed anchor */
-#define HYP_T1_SIZE	      (1u << HYP_T1_BITS)
+/* The stage-1 table has 2^12 (4 KiB) to 2^20 (1 MiB) slots, grown with the
+ * number of signatures: false positives stay rare and small sets stay in
+ * the L1 cache. */
+#define HYP_T1_BITS_MIN	      12
+#define HYP_T1_BITS_MAX	      20
+#define HYP_T1_SIZE	      (1u << HYP_T1_BITS_MAX)
 #define HYP_BUCKET_BITS	      16 /* verification buckets */
 #define HYP_BUCKETS	      (1u << HYP_BUCKET_BITS)
 #define HYP_T2_SIZE	      65536 /* short signatures: one byte per bigram */
 
-/* The anchor hash: the masked window times HYP_HASH_MUL. Only the top bits
+/*
+ * The anchor hash: the masked window times HYP_HASH_MUL. Only the top bits
  * of a product depend on every input bit, so both indices come from them:
- * the top HYP_T1_BITS index the stage-1 table, the top HYP_BUCKET_BITS pick
- * the verification bucket (a bucket covers 16 stage-1 slots). */
+ * the top HYP_T1_BITS_MAX bits, cut to cfg.t1_mask, index the stage-1
+ * table; the top HYP_BUCKET_BITS pick the verification bucket.
+ */
 #define HYP_HASH_MUL	      0x9E3779B97F4A7C15ULL
 #define HYP_HASH(window)      ((__u64)(window)*HYP_HASH_MUL)
-#define HYP_T1_INDEX(h)	      ((__u32)((h) >> (64 - HYP_T1_BITS)))
+#define HYP_T1_INDEX(h, mask) ((__u32)((h) >> (64 - HYP_T1_BITS_MAX)) & (mask))
 #define HYP_BUCKET_INDEX(h)   ((__u32)((h) >> (64 - HYP_BUCKET_BITS)))
+
+/*
+ * Stage-1 values: for each long pattern anchored in the slot, bit
+ * (b & 7) where b is the pattern byte right after its anchor, or all bits
+ * when the anchor ends the pattern. Stage 2 needs the payload byte after the
+ * anchor to hit a set bit, which turns away most near misses on text.
+ */
+#define HYP_T1_NEXT_BIT(b)    (1u << ((b)&7))
+#define HYP_T1_ANY	      0xff
 
 /* T2 flags: which short signature lengths may start at this bigram. */
 #define HYP_T2_LEN1	      0x01
@@ -200,6 +215,8 @@ struct hyp_config {
 	__u64 anchor_mask;    /* low anchor_len bytes set */
 	__u32 nrules;
 	__u32 npatterns;
+	__u32 t1_mask; /* stage-1 slots - 1 */
+	__u32 _pad;
 };
 
 /* One signature, in configuration order (its index is its precedence). */
@@ -231,7 +248,7 @@ struct hyp_pattern {
 
 struct hyp_tables {
 	struct hyp_config cfg;
-	__u8 t1[HYP_T1_SIZE];	  /* stage 1: anchor hash -> 0/1 */
+	__u8 t1[HYP_T1_SIZE];	  /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
 	__u8 t2[HYP_T2_SIZE];	  /* short signatures: HYP_T2_* */
 	__u32 heads[HYP_BUCKETS]; /* bucket -> patterns */
 	struct hyp_pattern patterns[HYP_MAX_RULES];
@@ -279,7 +296,7 @@ _Static_assert(HYP_OFFSETOF(struct event_t, payload_snippet) == 16, "legacy offs
 
 _Static_assert(sizeof(struct hyp_flow_key) == 40, "flow key has no hidden padding");
 _Static_assert(sizeof(struct hyp_flow) == 40, "flow value has no hidden padding");
-_Static_assert(sizeof(struct hyp_config) == 24, "config has no hidden padding");
+_Static_assert(sizeof(struct hyp_config) == 32, "config has no hidden padding");
 _Static_assert(sizeof(struct hyp_rule) == 80, "rule has no hidden padding");
 _Static_assert(sizeof(struct hyp_pattern) == 24, "pattern has no hidden padding");
 _Static_assert(HYP_MAX_RULES <= 65536, "pattern_rules holds u16 rule indices");

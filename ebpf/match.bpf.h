@@ -43,18 +43,17 @@
 #include "scratch.bpf.h"
 
 #define HYP_CHUNK     512 /* payload bytes per scan_chunk() call */
+#define HYP_BLOCK     16  /* stage-1 offsets per loop step (one branch each) */
 
 #define HYP_RULE_MASK (HYP_MAX_RULES - 1)
 
 _Static_assert((HYP_MAX_RULES & HYP_RULE_MASK) == 0, "rule index mask");
 _Static_assert(HYP_FRAME_MAX % HYP_CHUNK == 0, "whole chunks");
 
-__noinline int rule_applies(const struct hyp_scratch *s, const struct hyp_rule *r)
+static __always_inline int rule_applies(const struct hyp_scratch *s, const struct hyp_rule *r)
 {
 	__u16 port;
 
-	if (!s || !r)
-		return 0;
 	if (r->protocol != HYP_PROTO_ANY && r->protocol != s->proto)
 		return 0;
 	if (!r->nranges)
@@ -139,44 +138,75 @@ __noinline int probe(struct hyp_scratch *s, const struct hyp_tables *t, __u64 of
 	return 0;
 }
 
-/* Stage 2 at one flagged payload offset. */
-__noinline int verify_at(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+/* Signatures of 1..3 bytes that may start at payload offset off, whose
+ * first eight bytes are w. */
+static __always_inline void probe_short(struct hyp_scratch *s, const struct hyp_tables *t,
+					__u64 off, __u64 w)
 {
-	__u64 w;
+	__u8 lens = t->cfg.has_short;
 
-	if (!s || !t)
-		return 0;
-	w = rd64(s, s->poff + off);
-	if (t->cfg.has_long)
-		probe(s, t, off, HYP_HASH(w & t->cfg.anchor_mask));
-	if (t->cfg.has_short) {
-		if (t->cfg.has_short & HYP_T2_LEN1)
-			probe(s, t, off, HYP_HASH(w & 0xff));
-		if (t->cfg.has_short & HYP_T2_LEN2)
-			probe(s, t, off, HYP_HASH(w & 0xffff));
-		if (t->cfg.has_short & HYP_T2_LEN3)
-			probe(s, t, off, HYP_HASH(w & 0xffffff));
-	}
-	return 0;
+	if (lens & HYP_T2_LEN1)
+		probe(s, t, off, HYP_HASH(w & 0xff));
+	if (lens & HYP_T2_LEN2)
+		probe(s, t, off, HYP_HASH(w & 0xffff));
+	if (lens & HYP_T2_LEN3)
+		probe(s, t, off, HYP_HASH(w & 0xffffff));
 }
 
-/* Stage 2 for the offsets off .. off + 7 of a block that stage 1 flagged:
- * looks at each offset again and verifies those flagged. Returns 0. */
+/*
+ * Whether the bucket of anchor hash h can hold a match at payload offset
+ * off: false for an empty bucket, and for a bucket of one pattern whose
+ * bytes are not there. Most stage-1 hits on text end here, without a call.
+ */
+static __always_inline int bucket_may_match(const struct hyp_scratch *s, const struct hyp_tables *t,
+					    __u32 off, __u64 h)
+{
+	__u32 head = t->heads[HYP_BUCKET_INDEX(h)], start;
+	const struct hyp_pattern *p;
+
+	if (HYP_HEAD_COUNT(head) != 1)
+		return HYP_HEAD_COUNT(head) != 0;
+	p = &t->patterns[HYP_HEAD_START(head) & HYP_RULE_MASK];
+	if (p->anchor_pos > off)
+		return 0;
+	start = off - p->anchor_pos;
+	return start + p->len <= s->plen && (rd64(s, s->poff + start) & p->mask) == p->bytes;
+}
+
+/* cfg.t1_mask, bounded so that the verifier can bound every index. */
+static __always_inline __u32 t1_mask(const struct hyp_tables *t)
+{
+	return t->cfg.t1_mask & (HYP_T1_SIZE - 1);
+}
+
+/*
+ * Stage 2 for the offsets of a block that stage 1 flagged. An offset goes on
+ * to probe() when its stage-1 value has the bit of the payload byte after
+ * the anchor (HYP_T1_NEXT_BIT) and its bucket may match, or when a short
+ * signature may start there. Returns 0.
+ */
 __noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
 {
+	__u32 mask, g;
 	const __u8 *p;
+	__u64 amask;
 
 	if (!s || !t)
 		return 0;
+	mask = t1_mask(t);
+	amask = t->cfg.anchor_mask;
+	g = t->cfg.anchor_len & 15;
 	p = &s->frame[(s->poff + off) & HYP_FRAME_MASK];
-	for (__u32 k = 0; k < 8; k++) {
-		__u64 w = *(const __u64 *)(p + k);
+	for (__u32 k = 0; k < HYP_BLOCK; k++) {
+		__u64 w = *(const __u64 *)(p + k), h = HYP_HASH(w & amask);
 
 		if (off + k >= s->scan_stop)
 			break;
-		if (t->t1[HYP_T1_INDEX(HYP_HASH(w & t->cfg.anchor_mask))] |
-		    (t->cfg.has_short ? t->t2[(__u16)w] : 0))
-			verify_at(s, t, off + k);
+		if ((t->t1[HYP_T1_INDEX(h, mask)] & HYP_T1_NEXT_BIT(p[k + g])) &&
+		    bucket_may_match(s, t, off + k, h))
+			probe(s, t, off + k, h);
+		if (t->cfg.has_short && t->t2[(__u16)w])
+			probe_short(s, t, off + k, w);
 	}
 	return 0;
 }
@@ -186,40 +216,49 @@ __noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, _
 #define S1_LONG	 1 /* anchors of 5..8 bytes: 64-bit load and mask */
 #define S1_SHORT 2 /* also 1..3-byte signatures: add the bigram table */
 
-static __always_inline __u32 s1_offset(const struct hyp_tables *t, const __u8 *p, __u64 amask,
-				       const int flavour)
+/* table[index]. clang would copy the base to add the index to it; adding
+ * the base to the index saves that instruction at every payload byte. */
+static __always_inline __u8 byte_at(const __u8 *table, __u64 index)
+{
+	asm volatile("%[i] += %[b]" : [i] "+r"(index) : [b] "r"(table));
+	return *(const __u8 *)(long)index;
+}
+
+static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u8 *p, __u64 amask,
+				       __u32 mask, const int flavour)
 {
 	__u64 w;
 
 	if (flavour == S1_LONG4)
-		return t->t1[HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p))];
+		return byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask));
 	w = *(const __u64 *)p;
 	if (flavour == S1_LONG)
-		return t->t1[HYP_T1_INDEX(HYP_HASH(w & amask))];
-	return t->t1[HYP_T1_INDEX(HYP_HASH(w & amask))] | t->t2[(__u16)w];
+		return byte_at(t1, HYP_T1_INDEX(HYP_HASH(w & amask), mask));
+	return byte_at(t1, HYP_T1_INDEX(HYP_HASH(w & amask), mask)) | byte_at(t2, (__u16)w);
 }
+
+#define S1(k) s1_offset(t1, t2, p + (k), amask, mask, flavour)
 
 /*
  * Stage 1 over the blocks of one chunk below stop: hits[b] is non-zero when
- * one of the eight offsets of block b needs stage 2. No calls in this loop,
- * so all of it stays in registers.
+ * one of the HYP_BLOCK offsets of block b needs stage 2. No calls in this
+ * loop, so all of it stays in registers.
  */
 static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_tables *t, __u32 start,
 				   __u32 stop, const int flavour)
 {
+	const __u8 *t1 = t->t1, *t2 = t->t2;
 	__u64 amask = t->cfg.anchor_mask;
-	__u32 base = s->poff + start;
+	__u32 base = s->poff + start, mask;
 
-	for (__u32 b = 0; b < HYP_CHUNK / 8; b++) {
-		const __u8 *p = &s->frame[(base + b * 8) & HYP_FRAME_MASK];
+	mask = t1_mask(t);
+	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
+		const __u8 *p = &s->frame[(base + b * HYP_BLOCK) & HYP_FRAME_MASK];
 
-		if (start + b * 8 >= stop)
+		if (start + b * HYP_BLOCK >= stop)
 			break;
-		s->hits[b] =
-			s1_offset(t, p, amask, flavour) | s1_offset(t, p + 1, amask, flavour) |
-			s1_offset(t, p + 2, amask, flavour) | s1_offset(t, p + 3, amask, flavour) |
-			s1_offset(t, p + 4, amask, flavour) | s1_offset(t, p + 5, amask, flavour) |
-			s1_offset(t, p + 6, amask, flavour) | s1_offset(t, p + 7, amask, flavour);
+		s->hits[b] = S1(0) | S1(1) | S1(2) | S1(3) | S1(4) | S1(5) | S1(6) | S1(7) | S1(8) |
+			     S1(9) | S1(10) | S1(11) | S1(12) | S1(13) | S1(14) | S1(15);
 	}
 }
 
@@ -230,11 +269,11 @@ static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_ta
 				      __u32 start, const int flavour)
 {
 	stage1(s, t, start, s->scan_stop, flavour);
-	for (__u32 b = 0; b < HYP_CHUNK / 8; b++) {
-		if (start + b * 8 >= s->scan_stop)
+	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
+		if (start + b * HYP_BLOCK >= s->scan_stop)
 			break;
 		if (s->hits[b])
-			verify_block(s, t, start + b * 8);
+			verify_block(s, t, start + b * HYP_BLOCK);
 	}
 	return 0;
 }

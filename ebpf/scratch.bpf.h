@@ -37,7 +37,7 @@ struct hyp_scratch {
 	__u32 alert_start;
 	__u32 alert_rule;
 	__u32 _pad;
-	__u8 hits[64]; /* stage-1 result per 8-byte block of a chunk */
+	__u8 hits[64]; /* stage-1 result per block of a chunk */
 };
 
 static __always_inline __u8 rd8(const struct hyp_scratch *s, __u32 off)

@@ -685,7 +685,7 @@ static void test_many(void)
 	   "each of %d sampled signatures found, benign "
 	   "packet passes",
 	   found);
-	diag("verifier: %llu instructions processed (limit 1000000)",
+	diag("note: verifier processed %llu instructions for the program (limit 1000000)",
 	     (unsigned long long)xrun_verified_insns(&x));
 }
 

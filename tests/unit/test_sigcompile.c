@@ -31,10 +31,14 @@ static int pattern_reachable(const struct hyp_tables *t, const struct hyp_patter
 	__u64 h;
 
 	if (p->len >= 4) {
-		if (p->anchor_pos + t->cfg.anchor_len > p->len)
+		unsigned int next = p->anchor_pos + t->cfg.anchor_len;
+		__u8 want = next < p->len ? HYP_T1_NEXT_BIT(p->bytes >> (8 * next)) : HYP_T1_ANY;
+
+		if (next > p->len)
 			return 0;
 		h = HYP_HASH((p->bytes >> (8 * p->anchor_pos)) & t->cfg.anchor_mask);
-		return t->t1[HYP_T1_INDEX(h)] && HYP_BUCKET_INDEX(h) == b;
+		return (t->t1[HYP_T1_INDEX(h, t->cfg.t1_mask)] & want) == want &&
+		       HYP_BUCKET_INDEX(h) == b;
 	}
 	h = HYP_HASH(p->bytes);
 	if (p->anchor_pos || HYP_BUCKET_INDEX(h) != b || !(t->cfg.has_short & (1u << (p->len - 1))))
