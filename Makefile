@@ -101,6 +101,27 @@ $(BUILD)/tests/%: tests/bpf/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 
 $(BUILD)/tests/lib/%.o: ALL_CFLAGS += -Itests/lib
 
+# Benchmarks (tests/bench/): the BPF harness and its skeleton, the programs.
+$(BUILD)/rotate.bpf.o: tests/bench/rotate.bpf.c $(BUILD)/config.mk
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/rotate.skel.h: $(BUILD)/rotate.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name rotate_bpf > $@
+
+BENCH_LIB_OBJ := $(BUILD)/tests/bench/workload.o
+
+$(BUILD)/tests/bench/%.o: tests/bench/%.c $(SKEL) $(BUILD)/rotate.skel.h $(wildcard tests/*/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib -Itests/bench -c $< -o $@
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LIB_OBJ) $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $^ $(DEP_LIBS) -o $@
+
 test-deps:
 	$(Q)scripts/install-deps.sh test
 

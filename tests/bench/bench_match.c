@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Per-packet cost of Hyperion's XDP program with BPF_PROG_TEST_RUN.
+ *
+ * Each measurement runs rotate() (tests/bench/rotate.bpf.c), which writes
+ * the next of 64 different payloads into the frame and tail-calls either
+ * Hyperion or a no-op. The two are measured interleaved (A B A B ...), and
+ * Hyperion's cost is its time minus the no-op's in the same round; the
+ * floor is a plain no-op XDP program run directly, as a user would compare.
+ * Median of the rounds, with the spread (min..max) shown.
+ *
+ *   bench_match [-q] [-o FILE.csv] [-k random,text] [-n 1,10,...] [-p 0,64,...]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "hyperion.skel.h"
+#include "rotate.skel.h"
+#include "pkt.h"
+#include "workload.h"
+#include "xdp_run.h"
+
+#define ROUNDS_MAX 15
+
+struct opts {
+	int quick;
+	const char *csv;
+	int kinds[2], nkinds;
+	unsigned long sigs[8];
+	int nsigs;
+	unsigned long payloads[8];
+	int npayloads;
+	int rounds;
+	double seconds; /* per measurement */
+};
+
+struct bench {
+	struct xrun x;
+	struct rotate_bpf *rot;
+	int noop_fd, hyp_fd, rot_fd, plain_noop_fd;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ns per run of prog on frame, over `repeat` runs. */
+static double run_ns(int prog_fd, const void *frame, size_t len, __u32 repeat)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (__u32)len,
+		    .repeat = repeat);
+
+	if (bpf_prog_test_run_opts(prog_fd, &o)) {
+		fprintf(stderr, "test run: %s\n", strerror(errno));
+		exit(1);
+	}
+	return o.duration;
+}
+
+static int set_target(struct bench *b, int fd)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(b->rot->maps.target), &zero, &fd, BPF_ANY);
+}
+
+static int load_pool(struct bench *b, const struct workload *w)
+{
+	int fd = bpf_map__fd(b->rot->maps.pool);
+	static __u8 entry[1536];
+
+	for (__u32 k = 0; k < 64; k++) {
+		memset(entry, 0, sizeof(entry));
+		memcpy(entry, w->payloads + (k % w->npayloads) * w->payload_len, w->payload_len);
+		if (bpf_map_update_elem(fd, &k, entry, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int bench_open(struct bench *b, __u32 payload_len)
+{
+	int err;
+
+	if (b->rot)
+		rotate_bpf__destroy(b->rot);
+	b->rot = rotate_bpf__open();
+	if (!b->rot)
+		return -errno;
+	b->rot->rodata->payload_len = payload_len ? payload_len : 1;
+	err = rotate_bpf__load(b->rot);
+	if (err)
+		return err;
+	b->rot_fd = bpf_program__fd(b->rot->progs.rotate);
+	b->noop_fd = bpf_program__fd(b->rot->progs.noop);
+	return 0;
+}
+
+struct result {
+	double floor, harness, hyp, spread_lo, spread_hi;
+};
+
+/* Interleaved rounds: floor, harness->noop, harness->hyperion. */
+static int measure(struct bench *b, const __u8 *frame, size_t len, const struct opts *o,
+		   struct result *r)
+{
+	double fl[ROUNDS_MAX], hn[ROUNDS_MAX], hy[ROUNDS_MAX], extra[ROUNDS_MAX];
+	__u32 repeat = 1000;
+	struct timespec t0, t1;
+	double el;
+
+	/* size `repeat` so that one call takes about o->seconds */
+	set_target(b, b->hyp_fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	run_ns(b->rot_fd, frame, len, repeat);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	repeat = (__u32)(repeat * (o->seconds / (el > 1e-6 ? el : 1e-6)));
+	if (repeat < 1000)
+		repeat = 1000;
+	for (int i = 0; i < o->rounds; i++) {
+		fl[i] = run_ns(b->plain_noop_fd, frame, len, repeat);
+		set_target(b, b->noop_fd);
+		hn[i] = run_ns(b->rot_fd, frame, len, repeat);
+		set_target(b, b->hyp_fd);
+		hy[i] = run_ns(b->rot_fd, frame, len, repeat);
+		extra[i] = hy[i] - hn[i];
+	}
+	r->floor = median(fl, o->rounds);
+	r->harness = median(hn, o->rounds);
+	r->hyp = median(extra, o->rounds) + r->floor;
+	r->spread_lo = extra[0] + r->floor; /* sorted by median() */
+	r->spread_hi = extra[o->rounds - 1] + r->floor;
+	(void)hy;
+	return 0;
+}
+
+static void parse_list(const char *s, unsigned long *v, int *n)
+{
+	char *end;
+
+	for (*n = 0; *s && *n < 8; s = *end ? end + 1 : end)
+		v[(*n)++] = strtoul(s, &end, 10);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_match [-q] [-o FILE.csv] [-k random,text] [-n SIGS,...] "
+			"[-p PAYLOAD,...]\n");
+	exit(2);
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	*o = (struct opts){ .kinds = { WL_RANDOM, WL_TEXT },
+			    .nkinds = 2,
+			    .sigs = { 1, 10, 100, 1000, 10000 },
+			    .nsigs = 5,
+			    .payloads = { 0, 64, 512, 1400 },
+			    .npayloads = 4,
+			    .rounds = 7,
+			    .seconds = 0.1 };
+	while ((c = getopt(argc, argv, "qo:k:n:p:")) != -1) {
+		switch (c) {
+		case 'q':
+			o->quick = 1;
+			o->rounds = 5;
+			o->seconds = 0.03;
+			break;
+		case 'o':
+			o->csv = optarg;
+			break;
+		case 'k':
+			o->nkinds = 0;
+			if (strstr(optarg, "random"))
+				o->kinds[o->nkinds++] = WL_RANDOM;
+			if (strstr(optarg, "text"))
+				o->kinds[o->nkinds++] = WL_TEXT;
+			break;
+		case 'n':
+			parse_list(optarg, o->sigs, &o->nsigs);
+			break;
+		case 'p':
+			parse_list(optarg, o->payloads, &o->npayloads);
+			break;
+		default:
+			usage();
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static __u8 frame[2048];
+	struct bench b = { 0 };
+	struct opts o;
+	FILE *csv = NULL;
+
+	parse_opts(argc, argv, &o);
+	if (xrun_open(&b.x, 0)) {
+		fprintf(stderr, "bench_match: cannot load the XDP program (root?)\n");
+		return 1;
+	}
+	b.hyp_fd = b.x.prog_fd;
+	if (o.csv) {
+		csv = fopen(o.csv, "we");
+		if (!csv) {
+			perror(o.csv);
+			return 1;
+		}
+		fprintf(csv, "kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,"
+			     "ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns\n");
+	}
+	printf("%-6s %6s %7s %-7s %8s %10s %8s %10s  %s\n", "kind", "sigs", "payload", "match",
+	       "floor", "hyperion", "ratio", "ns/byte", "spread");
+	for (int pi = 0; pi < o.npayloads; pi++) {
+		size_t plen = o.payloads[pi];
+
+		if (bench_open(&b, (__u32)plen)) {
+			fprintf(stderr, "bench_match: cannot load rotate.bpf.o\n");
+			return 1;
+		}
+		b.plain_noop_fd = b.noop_fd;
+		for (int ki = 0; ki < o.nkinds; ki++)
+			for (int si = 0; si < o.nsigs; si++)
+				for (int m = 0; m < 2; m++) {
+					struct workload w;
+					struct pkt_opts po;
+					struct result r;
+					size_t flen;
+
+					if (m && !plen)
+						continue;
+					if (workload_make(&w, o.kinds[ki], 64, plen, o.sigs[si], m,
+							  (unsigned int)(1 + si)))
+						return 1;
+					if (xrun_rules(&b.x, w.sigs, w.nsigs, NULL) ||
+					    load_pool(&b, &w))
+						return 1;
+					pkt_defaults(&po);
+					po.proto = 17;
+					po.payload = w.payloads;
+					po.payload_len = plen;
+					flen = pkt_build(&po, frame, sizeof(frame));
+					measure(&b, frame, flen, &o, &r);
+					printf("%-6s %6lu %7zu %-7s %7.1f %9.1f %7.2fx %10.3f  %.1f..%.1f\n",
+					       o.kinds[ki] ? "text" : "random", o.sigs[si], plen,
+					       m ? "at-end" : "none", r.floor, r.hyp,
+					       r.hyp / r.floor,
+					       plen ? (r.hyp - r.floor) / (double)plen : 0.0,
+					       r.spread_lo, r.spread_hi);
+					fflush(stdout);
+					if (csv)
+						fprintf(csv,
+							"%s,%lu,%zu,%s,%.2f,%.2f,%.2f,%.3f,%.4f,%.2f,%.2f\n",
+							o.kinds[ki] ? "text" : "random", o.sigs[si],
+							plen, m ? "at-end" : "none", r.floor,
+							r.harness, r.hyp, r.hyp / r.floor,
+							plen ? (r.hyp - r.floor) / (double)plen
+							     : 0.0,
+							r.spread_lo, r.spread_hi);
+					workload_free(&w);
+				}
+	}
+	if (csv)
+		fclose(csv);
+	rotate_bpf__destroy(b.rot);
+	xrun_close(&b.x);
+	return 0;
+}
