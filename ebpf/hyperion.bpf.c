@@ -45,6 +45,16 @@ struct {
 	__type(value, __u64);
 } sig_hits SEC(".maps");
 
+/* Name, bytes and action per stable id, written by the agent at each
+ * (re)load for `hyperion stats` and other readers of the pins; the program
+ * never reads it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HYP_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct hyp_sig_info);
+} sig_info SEC(".maps");
+
 /* Flows seen in ACCEPT mode new-flow: one ACCEPT per 5-tuple, with per-flow
  * packets, bytes, first and last seen. Sized by the agent before loading. */
 struct {

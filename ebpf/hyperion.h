@@ -88,6 +88,7 @@ struct event_t {
 #define HYP_MAP_FLOWS		   "flows"
 #define HYP_MAP_RULESET		   "ruleset"
 #define HYP_MAP_SCRATCH		   "scratch"
+#define HYP_MAP_SIG_INFO	   "sig_info"
 #define HYP_PIN_LINK		   "xdp_link"
 
 /* ---- Counters: one per-CPU array element of HYP_CNT_MAX u64 -------------- */
@@ -123,6 +124,18 @@ struct event_t {
 
 struct hyp_counters {
 	__u64 v[HYP_CNT_MAX];
+};
+
+/* ---- Signature names for `hyperion stats`, by stable id ------------------ */
+
+#define HYP_SIG_NAME_MAX 64 /* including the NUL */
+
+struct hyp_sig_info {
+	char name[HYP_SIG_NAME_MAX]; /* empty: id unused */
+	__u64 pattern;		     /* bytes in memory order, NUL-padded */
+	__u8 len;
+	__u8 action; /* HYP_ACTION_* */
+	__u8 _pad[6];
 };
 
 /* ---- Per-flow state (ACCEPT mode new-flow), LRU hash -------------------- */
@@ -299,6 +312,7 @@ _Static_assert(sizeof(struct hyp_flow) == 40, "flow value has no hidden padding"
 _Static_assert(sizeof(struct hyp_config) == 32, "config has no hidden padding");
 _Static_assert(sizeof(struct hyp_rule) == 80, "rule has no hidden padding");
 _Static_assert(sizeof(struct hyp_pattern) == 24, "pattern has no hidden padding");
+_Static_assert(sizeof(struct hyp_sig_info) == 80, "sig info has no hidden padding");
 _Static_assert(HYP_MAX_RULES <= 65536, "pattern_rules holds u16 rule indices");
 _Static_assert(HYP_MAX_RULES < (1 << 24), "bucket heads hold 24-bit starts");
 _Static_assert(HYP_MAX_CHAIN < 256, "bucket heads hold 8-bit counts");

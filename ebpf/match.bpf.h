@@ -257,8 +257,19 @@ static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_table
 
 		if (start + b * HYP_BLOCK >= stop)
 			break;
-		s->hits[b] = S1(0) | S1(1) | S1(2) | S1(3) | S1(4) | S1(5) | S1(6) | S1(7) | S1(8) |
-			     S1(9) | S1(10) | S1(11) | S1(12) | S1(13) | S1(14) | S1(15);
+		__u32 acc = 0;
+
+		/* One running OR, and a compiler barrier every four offsets:
+		 * unbounded, clang hoists all sixteen loads and spills registers
+		 * to a stack that the whole call chain must keep within 512
+		 * bytes on 6.1 kernels (which round every frame up to 32). */
+#pragma unroll
+		for (int k = 0; k < HYP_BLOCK; k++) {
+			acc |= S1(k);
+			if (k % 4 == 3)
+				asm volatile("" : "+r"(acc)::"memory");
+		}
+		s->hits[b] = acc;
 	}
 }
 

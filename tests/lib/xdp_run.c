@@ -99,7 +99,7 @@ int xrun_rules(struct xrun *x, const struct hyp_rule *rules, size_t n,
 		diag("compile: rule %d: %s", err.rule, err.msg);
 		return rc;
 	}
-	return hyp_ruleset_install(bpf_map__fd(x->skel->maps.ruleset), x->tables);
+	return hyp_ruleset_swap(&x->skel, 1, x->tables);
 }
 
 int xrun_packet(struct xrun *x, const void *frame, size_t len)
