@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The running agent: configuration, rule set, one XDP instance per
+ * interface, and the event loop (run.c).
+ */
+#ifndef HYPERION_AGENT_H
+#define HYPERION_AGENT_H
+
+#include "clock.h"
+#include "config.h"
+#include "loader.h"
+#include "ruleset.h"
+
+struct ring_buffer;
+
+struct hyp_agent {
+	const char *config_path;
+	struct hyp_config_file cf;
+	struct hyp_ruleset rs;
+	size_t ninst;
+	struct hyp_instance inst[HYP_MAX_IFACES];
+	struct ring_buffer *rb;
+	struct hyp_clock clock;
+	int sigfd, timerfd, epfd;
+	int color, watchdog;
+	uint64_t seq;		 /* events delivered since start */
+	uint64_t undecodable;	 /* ring records of unknown size or type */
+	uint64_t legacy_records; /* event_t records read from alert_ringbuf */
+	uint64_t lost_reported;	 /* telemetry ring losses already logged */
+};
+
+#define HYP_EXIT_OK	 0
+#define HYP_EXIT_FAILURE 1
+#define HYP_EXIT_CONFIG	 2 /* bad configuration or usage */
+
+/* Loads the configuration and attaches everywhere; on failure, undoes what
+ * it did. Returns HYP_EXIT_*. */
+int hyp_agent_start(struct hyp_agent *a, const char *config_path);
+
+/* Runs until SIGINT or SIGTERM. Returns 0 or a negative errno. */
+int hyp_agent_loop(struct hyp_agent *a);
+void hyp_agent_stop_loop(struct hyp_agent *a);
+
+/* Detaches from every interface, removes the pins, frees. */
+void hyp_agent_shutdown(struct hyp_agent *a);
+
+/* SIGHUP: a valid file replaces the rule set atomically; an invalid one
+ * leaves everything as it was. Returns 0 or -1 (logged). */
+int hyp_agent_reload(struct hyp_agent *a);
+
+/* Counters of every instance, summed over CPUs and interfaces. */
+int hyp_agent_counters(const struct hyp_agent *a, struct hyp_counters *sum);
+
+/* Sums a per-CPU array element of HYP_CNT_MAX u64 counters. */
+int hyp_read_counters(int map_fd, struct hyp_counters *sum);
+
+#endif /* HYPERION_AGENT_H */

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * hyperion: the command line. Exit codes: 0 ok, 1 runtime failure, 2 bad
+ * configuration or usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "agent.h"
+#include "log.h"
+#include "stats.h"
+
+#ifndef HYP_VERSION
+#define HYP_VERSION "0.0.0"
+#endif
+
+static const char usage_text[] =
+	"Usage: hyperion COMMAND [OPTIONS]\n"
+	"\n"
+	"Drops TCP/UDP packets whose payload carries a configured signature, at the\n"
+	"NIC with XDP, and reports what it saw.\n"
+	"\n"
+	"Commands:\n"
+	"  run [-c FILE]           load, attach and report events until SIGINT/SIGTERM;\n"
+	"                          SIGHUP reloads the configuration\n"
+	"  check-config [[-c] FILE]\n"
+	"                          validate the configuration only\n"
+	"  stats [--json]          counters and per-signature hits of the running agent\n"
+	"  version                 print the version\n"
+	"\n"
+	"FILE defaults to " HYP_CONFIG_DEFAULT ". `hyperion COMMAND --help` for more.\n"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n";
+
+static const char *const command_help[][2] = {
+	{ "run", "Usage: hyperion run [-c FILE]\n\n"
+		 "Loads the XDP program on every interface of FILE (default " HYP_CONFIG_DEFAULT
+		 "),\ncompiles its signatures, attaches, and writes one line per event until\n"
+		 "SIGINT or SIGTERM, which detach everywhere. SIGHUP reloads FILE: an invalid\n"
+		 "file leaves the running rules in place.\n" },
+	{ "check-config", "Usage: hyperion check-config [[-c] FILE]\n\n"
+			  "Validates FILE (default " HYP_CONFIG_DEFAULT
+			  ") and exits 0 when it is valid,\n2 when it is not, printing why.\n" },
+	{ "stats", "Usage: hyperion stats [--json]\n\n"
+		   "Prints the counters and per-signature hits of the running agent, read\n"
+		   "from its maps pinned under " HYP_PIN_ROOT ".\n" },
+	{ "version", "Usage: hyperion version\n" },
+};
+
+static int help(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(command_help) / sizeof(command_help[0]); i++)
+		if (!strcmp(cmd, command_help[i][0]))
+			fputs(command_help[i][1], stdout);
+	return HYP_EXIT_OK;
+}
+
+/* Options of run and check-config; returns -1 on a usage error. */
+static int parse_opts(int argc, char **argv, const char **config, int *json, int *want_help)
+{
+	static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
+					      { "json", no_argument, NULL, 'j' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
+	int c, config_given = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			*config = optarg;
+			config_given = 1;
+			break;
+		case 'j':
+			*json = 1;
+			break;
+		case 'h':
+			*want_help = 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc && !config_given) /* check-config FILE, as in -c FILE */
+		*config = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "hyperion: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_run(const char *config)
+{
+	static struct hyp_agent a;
+	int rc = hyp_agent_start(&a, config);
+
+	if (rc != HYP_EXIT_OK)
+		return rc;
+	if (hyp_agent_loop(&a))
+		rc = HYP_EXIT_FAILURE;
+	hyp_agent_stop_loop(&a);
+	hyp_agent_shutdown(&a);
+	log_info("detached; exiting");
+	return rc;
+}
+
+static int cmd_check(const char *config)
+{
+	static struct hyp_config_file cf;
+	struct hyp_config_error err, warn = { { 0 } };
+	struct hyp_ruleset rs;
+
+	if (hyp_config_load(config, 1, &cf, &err, &warn)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return HYP_EXIT_CONFIG;
+	}
+	if (warn.msg[0])
+		fprintf(stderr, "warning: %s\n", warn.msg);
+	if (hyp_ruleset_build(&rs, &cf, NULL, &err)) {
+		fprintf(stderr, "%s: %s\n", config, err.msg);
+		hyp_config_free(&cf);
+		return HYP_EXIT_CONFIG;
+	}
+	printf("%s: valid: %zu interface(s), %zu signature(s)\n", config, cf.nifaces, cf.nsigs);
+	hyp_ruleset_free(&rs);
+	hyp_config_free(&cf);
+	return HYP_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL, *config = HYP_CONFIG_DEFAULT;
+	int json = 0, want_help = 0;
+
+	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_text, cmd ? stdout : stderr);
+		return cmd ? HYP_EXIT_OK : HYP_EXIT_CONFIG;
+	}
+	if (!strcmp(cmd, "--version"))
+		cmd = "version";
+	if (parse_opts(argc - 1, argv + 1, &config, &json, &want_help)) {
+		fputs(usage_text, stderr);
+		return HYP_EXIT_CONFIG;
+	}
+	if (want_help)
+		return help(cmd);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(config);
+	if (!strcmp(cmd, "check-config"))
+		return cmd_check(config);
+	if (!strcmp(cmd, "stats"))
+		return hyp_stats(json) ? HYP_EXIT_FAILURE : HYP_EXIT_OK;
+	if (!strcmp(cmd, "version")) {
+		printf("hyperion %s\n", HYP_VERSION);
+		return HYP_EXIT_OK;
+	}
+	fprintf(stderr, "hyperion: unknown command '%s'\n\n%s", cmd, usage_text);
+	return HYP_EXIT_CONFIG;
+}

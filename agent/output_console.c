@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdlib.h>
+#include <unistd.h>
+#include "config.h"
+#include "output.h"
+#include "pattern.h"
+
+#define GREEN  "\033[32m"
+#define RED    "\033[31m"
+#define YELLOW "\033[33m"
+#define RESET  "\033[0m"
+
+int hyp_console_use_color(int setting, FILE *f)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (setting == HYP_COLOR_NEVER || (no && *no))
+		return 0;
+	return setting == HYP_COLOR_ALWAYS || isatty(fileno(f));
+}
+
+size_t hyp_console_line(const struct hyp_ev *ev, int color, char *buf, size_t cap)
+{
+	static const char *const colors[] = { GREEN, RED, YELLOW };
+	char src[HYP_ADDRPORT_MAX], dst[HYP_ADDRPORT_MAX], when[32], proto[4];
+	char sig[4 * HYP_SIG_LEN + 1];
+	time_t secs = ev->wall.tv_sec;
+	struct tm tm;
+	int n;
+
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	n = snprintf(buf, cap, "[%s] %s%s%s %s -> %s %s", when, color ? colors[ev->type % 3] : "",
+		     hyp_ev_type_name(ev->type), color ? RESET : "",
+		     hyp_addrport(ev->ipv6, ev->src, ev->sport, src),
+		     hyp_addrport(ev->ipv6, ev->dst, ev->dport, dst),
+		     hyp_proto_name(ev->protocol, proto));
+	if (n < 0 || (size_t)n >= cap)
+		return n < 0 ? 0 : cap - 1;
+	if (ev->type != HYP_EVENT_ACCEPT) {
+		hyp_pattern_escape(ev->sig, ev->siglen, sig, sizeof(sig));
+		n += snprintf(buf + n, cap - (size_t)n, " sig=\"%s\"", sig);
+	}
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * `hyperion run`: load, attach, then one epoll loop over the rings of every
+ * interface, a signalfd (SIGINT, SIGTERM, SIGHUP) and a one-second timerfd
+ * (clock calibration, watchdog, loss reports). Nothing in the loop blocks;
+ * idle, it sleeps in epoll_wait.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <systemd/sd-daemon.h>
+#include "agent.h"
+#include "hyperion.skel.h"
+#include "log.h"
+#include "output.h"
+
+struct ring_ctx {
+	struct hyp_agent *a;
+	size_t inst;
+	int legacy;
+};
+
+static struct ring_ctx ring_ctxs[HYP_MAX_IFACES][2];
+
+static void emit_console(struct hyp_agent *a, const struct hyp_ev *ev)
+{
+	char line[256];
+	size_t n = hyp_console_line(ev, a->color, line, sizeof(line));
+
+	line[n] = '\n';
+	fwrite(line, 1, n + 1, stdout);
+}
+
+static int on_telemetry(void *ctx, void *data, size_t size)
+{
+	struct ring_ctx *rc = ctx;
+	struct hyp_agent *a = rc->a;
+	struct hyp_ev ev;
+	int ri;
+
+	if (hyp_ev_decode(data, size, &ev)) {
+		a->undecodable++;
+		return 0;
+	}
+	ev.ifname = a->inst[rc->inst].ifname;
+	ev.wall = hyp_clock_wall(&a->clock, ev.ktime);
+	ev.seq = ++a->seq;
+	if (ev.type != HYP_EVENT_ACCEPT) {
+		ri = hyp_ruleset_find(&a->rs, ev.sig, ev.protocol, ev.dport);
+		if (ri >= 0) {
+			ev.rule = a->rs.names[ri];
+			ev.action = a->rs.rules[ri].action;
+			ev.siglen = a->rs.rules[ri].len;
+		}
+	}
+	if (a->cf.console.enabled)
+		emit_console(a, &ev);
+	return 0;
+}
+
+static int on_legacy(void *ctx, void *data, size_t size)
+{
+	struct ring_ctx *rc = ctx;
+
+	rc->a->legacy_records += size == sizeof(struct event_t);
+	return 0;
+}
+
+static int setup_rings(struct hyp_agent *a)
+{
+	for (size_t i = 0; i < a->ninst; i++) {
+		struct hyperion_bpf *skel = a->inst[i].skel;
+		int err;
+
+		ring_ctxs[i][0] = (struct ring_ctx){ a, i, 0 };
+		ring_ctxs[i][1] = (struct ring_ctx){ a, i, 1 };
+		if (!a->rb) {
+			a->rb = ring_buffer__new(bpf_map__fd(skel->maps.telemetry_ringbuf),
+						 on_telemetry, &ring_ctxs[i][0], NULL);
+			err = a->rb ? 0 : -errno;
+		} else {
+			err = ring_buffer__add(a->rb, bpf_map__fd(skel->maps.telemetry_ringbuf),
+					       on_telemetry, &ring_ctxs[i][0]);
+		}
+		if (!err)
+			err = ring_buffer__add(a->rb, bpf_map__fd(skel->maps.alert_ringbuf),
+					       on_legacy, &ring_ctxs[i][1]);
+		if (err) {
+			log_err("cannot read the event rings: %s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int epoll_add(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int setup_loop(struct hyp_agent *a)
+{
+	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	a->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	a->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	a->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (a->sigfd < 0 || a->timerfd < 0 || a->epfd < 0 ||
+	    timerfd_settime(a->timerfd, 0, &tick, NULL))
+		return -errno;
+	if (epoll_add(a->epfd, a->sigfd) || epoll_add(a->epfd, a->timerfd) ||
+	    epoll_add(a->epfd, ring_buffer__epoll_fd(a->rb)))
+		return -errno;
+	return 0;
+}
+
+/* Events the kernel could not put in a full ring, since the last report. */
+static void report_losses(struct hyp_agent *a)
+{
+	struct hyp_counters sum;
+
+	if (hyp_agent_counters(a, &sum))
+		return;
+	if (sum.v[HYP_CNT_TELEMETRY_LOST] > a->lost_reported) {
+		log_warning("%llu events lost: telemetry_ringbuf was full (%llu in all)",
+			    (unsigned long long)(sum.v[HYP_CNT_TELEMETRY_LOST] - a->lost_reported),
+			    (unsigned long long)sum.v[HYP_CNT_TELEMETRY_LOST]);
+		a->lost_reported = sum.v[HYP_CNT_TELEMETRY_LOST];
+	}
+}
+
+static void on_tick(struct hyp_agent *a)
+{
+	uint64_t expirations;
+
+	while (read(a->timerfd, &expirations, sizeof(expirations)) > 0)
+		;
+	hyp_clock_refresh(&a->clock);
+	report_losses(a);
+	if (a->watchdog)
+		sd_notify(0, "WATCHDOG=1");
+}
+
+/* Returns 1 when the agent should stop. */
+static int on_signal(struct hyp_agent *a)
+{
+	struct signalfd_siginfo si;
+	int stop = 0;
+
+	while (read(a->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			hyp_agent_reload(a);
+		else
+			stop = 1;
+	}
+	return stop;
+}
+
+int hyp_agent_loop(struct hyp_agent *a)
+{
+	int err = setup_rings(a);
+	uint64_t usec;
+
+	if (!err)
+		err = setup_loop(a);
+	if (err) {
+		log_err("cannot set up the event loop: %s", strerror(-err));
+		return err;
+	}
+	a->watchdog = sd_watchdog_enabled(0, &usec) > 0;
+	sd_notify(0, "READY=1");
+	log_info("running: %zu interface(s), %zu signature(s)", a->ninst, a->rs.n);
+	for (;;) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(a->epfd, evs, 8, -1);
+
+		if (n < 0 && errno != EINTR) {
+			log_err("epoll_wait: %m");
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd == a->sigfd && on_signal(a))
+				return 0;
+			if (evs[i].data.fd == a->timerfd)
+				on_tick(a);
+		}
+		ring_buffer__consume(a->rb);
+		fflush(stdout);
+	}
+}
+
+void hyp_agent_stop_loop(struct hyp_agent *a)
+{
+	sd_notify(0, "STOPPING=1");
+	if (a->rb)
+		ring_buffer__consume(a->rb); /* what is already in the rings */
+	fflush(stdout);
+	ring_buffer__free(a->rb);
+	a->rb = NULL;
+	if (a->epfd >= 0)
+		close(a->epfd);
+	if (a->sigfd >= 0)
+		close(a->sigfd);
+	if (a->timerfd >= 0)
+		close(a->timerfd);
+	a->epfd = a->sigfd = a->timerfd = -1;
+}

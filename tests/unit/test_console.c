@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The console line is the telemetry specification's demo format, byte for
+ * byte; no signature byte can break it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "config.h"
+#include "output.h"
+#include "tap.h"
+
+static struct hyp_ev ev4(__u8 type, const char *sig, size_t siglen)
+{
+	struct hyp_ev e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	memcpy(e.src, "\x7f\x00\x00\x01", 4);
+	memcpy(e.dst, "\x7f\x00\x00\x01", 4);
+	e.sport = 58234;
+	e.dport = 8080;
+	e.protocol = 6;
+	memcpy(e.sig, sig, siglen);
+	e.siglen = (__u8)siglen;
+	e.wall.tv_sec = 1779709323; /* 2026-05-25 11:42:03 UTC */
+	e.wall.tv_nsec = 123456789;
+	return e;
+}
+
+static void line_is(const struct hyp_ev *e, int color, const char *want, const char *what)
+{
+	char buf[256];
+	size_t n = hyp_console_line(e, color, buf, sizeof(buf));
+
+	if (!ok(n == strlen(want) && !strcmp(buf, want), "%s", what))
+		diag("got  '%s'\n# want '%s'", buf, want);
+}
+
+int main(void)
+{
+	struct hyp_ev e;
+	char buf[256];
+	int clean = 1;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	e = ev4(HYP_EVENT_ACCEPT, "", 0);
+	line_is(&e, 0, "[2026-05-25 11:42:03] ACCEPT 127.0.0.1:58234 -> 127.0.0.1:8080 TCP",
+		"ACCEPT line of the spec's demo");
+	e = ev4(HYP_EVENT_SIG_MATCH, "hack", 4);
+	line_is(&e, 0,
+		"[2026-05-25 11:42:03] SIG_MATCH 127.0.0.1:58234 -> 127.0.0.1:8080 TCP sig=\"hack\"",
+		"SIG_MATCH line of the spec's demo");
+	e = ev4(HYP_EVENT_DROP, "hack", 4);
+	line_is(&e, 0,
+		"[2026-05-25 11:42:03] DROP 127.0.0.1:58234 -> 127.0.0.1:8080 TCP sig=\"hack\"",
+		"DROP line of the spec's demo");
+	line_is(&e, 1,
+		"[2026-05-25 11:42:03] \033[31mDROP\033[0m 127.0.0.1:58234 -> 127.0.0.1:8080 TCP "
+		"sig=\"hack\"",
+		"colour only on the type");
+	e = ev4(HYP_EVENT_DROP, "a\n\"]\\\0\xff", 7);
+	e.protocol = 17;
+	line_is(&e, 0,
+		"[2026-05-25 11:42:03] DROP 127.0.0.1:58234 -> 127.0.0.1:8080 UDP "
+		"sig=\"a\\x0a\\\"]\\\\\\x00\\xff\"",
+		"hostile bytes escaped: newline, quote, backslash, NUL, 0xff");
+	e = ev4(HYP_EVENT_DROP, "\x01\x02", 2);
+	e.ipv6 = 1;
+	memcpy(e.src, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	memcpy(e.dst, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+	line_is(&e, 0,
+		"[2026-05-25 11:42:03] DROP [2001:db8::1]:58234 -> [2001:db8::2]:8080 TCP "
+		"sig=\"\\x01\\x02\"",
+		"IPv6 addresses in brackets");
+	for (int b = 0; b < 256; b++) {
+		__u8 sig[8] = { (__u8)b, (__u8)b, (__u8)b, (__u8)b,
+				(__u8)b, (__u8)b, (__u8)b, (__u8)b };
+
+		e = ev4(HYP_EVENT_DROP, (const char *)sig, 8);
+		hyp_console_line(&e, 0, buf, sizeof(buf));
+		for (char *p = buf; *p; p++)
+			clean &= *p >= 0x20 && *p < 0x7f;
+	}
+	ok(clean, "every byte value gives a printable ASCII line");
+	unsetenv("NO_COLOR");
+	ok(hyp_console_use_color(HYP_COLOR_ALWAYS, stdout) == 1, "colour always");
+	setenv("NO_COLOR", "1", 1);
+	ok(hyp_console_use_color(HYP_COLOR_ALWAYS, stdout) == 0 &&
+		   hyp_console_use_color(HYP_COLOR_AUTO, stdout) == 0,
+	   "never with NO_COLOR set");
+	return done_testing();
+}
