@@ -3,6 +3,7 @@
 # Hyperion: XDP signature filter and its agent.
 #
 #   make            build everything into build/
+#   make demo       install what is missing, build, show Hyperion working (root)
 #   make check      install what is missing, build, run every test (as root)
 #   make check-unit / check-bpf    quicker subsets
 #   make install    honours DESTDIR and PREFIX
@@ -11,9 +12,11 @@
 # Dependencies come from pkg-config; scripts/install-deps.sh installs what is
 # missing (apt-get) before the first build.
 
+VERSION  := 0.1.0
 PREFIX   ?= /usr
 DESTDIR  ?=
 SBINDIR  ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
 BUILD    ?= build
 
 CC       ?= gcc
@@ -48,28 +51,38 @@ $(BUILD)/config.mk: scripts/install-deps.sh Makefile
 
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2 -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iebpf -Iagent -I$(BUILD) $(DEP_CFLAGS)
+ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DHYP_VERSION='"$(VERSION)"' \
+	     -Iebpf -Iagent -I$(BUILD) $(DEP_CFLAGS)
 BPF_CFLAGS = -O2 -g -Wall -Werror -target bpf -mcpu=v3 -I/usr/include/$(MULTIARCH) -Iebpf
 
 BPF_SRC  := ebpf/hyperion.bpf.c
 BPF_HDRS := $(wildcard ebpf/*.h)
-LIB_SRC  := agent/sigcompile.c agent/loader.c
+LIB_SRC  := $(filter-out agent/main.c,$(wildcard agent/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 SKEL     := $(BUILD)/hyperion.skel.h
 
 TEST_LIB_SRC := tests/lib/pkt.c tests/lib/xdp_run.c tests/lib/ref.c
 TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
-UNIT_TESTS   := test_sigcompile
-BPF_TESTS    := test_xdp test_diff
+UNIT_TESTS   := test_sigcompile test_pattern test_config test_console
+BPF_TESTS    := test_xdp test_diff test_clock
+E2E_TESTS    := $(sort $(wildcard tests/e2e/test_*.sh))
 TEST_BINS    := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) $(BPF_TESTS))
+TOOLS        := $(BUILD)/tests/netpeer
+# The BPF suites again, in qemu on Debian 12's own kernel (6.1).
+KERNEL_TESTS := tests/kernel/vm-test_xdp.sh tests/kernel/vm-test_diff.sh
 
 C_SOURCES := $(wildcard ebpf/*.[ch] agent/*.[ch] tests/*/*.[ch])
 
-.PHONY: all check check-unit check-bpf format-check test-deps install clean
+.PHONY: all demo check check-unit check-bpf check-e2e check-kernel format-check test-deps \
+	install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(SKEL) $(BUILD)/libhyperion.a
+all: $(BUILD)/hyperion
+
+$(BUILD)/hyperion: $(BUILD)/agent/main.o $(BUILD)/libhyperion.a
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $^ $(DEP_LIBS) -o $@
 
 $(BUILD)/hyperion.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(BUILD)/config.mk
 	$(call msg,BPF,$@)
@@ -99,6 +112,11 @@ $(BUILD)/tests/%: tests/bpf/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
 
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libhyperion.a
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+
 $(BUILD)/tests/lib/%.o: ALL_CFLAGS += -Itests/lib
 
 # Benchmarks (tests/bench/): the BPF harness and its skeleton, the programs.
@@ -125,8 +143,12 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LIB_OBJ) $(TEST_LIB_OBJ) $(BU
 test-deps:
 	$(Q)scripts/install-deps.sh test
 
-check: all test-deps $(TEST_BINS)
-	$(Q)tests/run-tests.sh $(TEST_BINS) tests/format-check.sh
+demo: all test-deps $(TOOLS)
+	$(Q)scripts/demo.sh
+
+check: all test-deps $(TEST_BINS) $(TOOLS)
+	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS) $(E2E_TESTS) $(KERNEL_TESTS) \
+		tests/format-check.sh
 
 format-check:
 	$(Q)tests/run-tests.sh tests/format-check.sh
@@ -137,9 +159,17 @@ check-unit: $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 check-bpf: $(addprefix $(BUILD)/tests/,$(BPF_TESTS))
 	$(Q)tests/run-tests.sh $^
 
+check-e2e: all test-deps $(TOOLS)
+	$(Q)tests/run-tests.sh $(E2E_TESTS)
+
+# A suite that cannot get a VM here (no qemu, no network for the first
+# kernel download) counts as skipped, saying why.
+check-kernel: test-deps $(addprefix $(BUILD)/tests/,test_xdp test_diff)
+	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(KERNEL_TESTS)
+
+# The BPF object is embedded in the binary (libbpf skeleton).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/hyperion
-	install -m 0644 $(BUILD)/hyperion.bpf.o $(DESTDIR)$(PREFIX)/lib/hyperion/
+	install -D -m 0755 $(BUILD)/hyperion $(DESTDIR)$(SBINDIR)/hyperion
 
 clean:
 	rm -rf $(BUILD)

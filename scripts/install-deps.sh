@@ -12,7 +12,8 @@
 #
 #   build:   dnf install clang llvm bpftool libbpf-devel elfutils-libelf-devel
 #                zlib-devel libyaml-devel systemd-devel pkgconf-pkg-config make gcc
-#   test:    dnf install iproute systemd rsyslog procps-ng
+#   test:    dnf install iproute procps-ng clang-tools-extra util-linux qemu-system-x86
+#            busybox
 #   package: dnf install rpm-build rpmlint
 set -eu
 
@@ -54,6 +55,9 @@ for set in "$@"; do
 		need_pkg iproute2 have_cmd ip
 		need_pkg procps have_cmd pkill
 		need_pkg clang-format have_cmd clang-format
+		need_pkg util-linux have_cmd nsenter
+		need_pkg qemu-system-x86 have_cmd qemu-system-x86_64
+		need_pkg busybox-static have_file /bin/busybox
 		;;
 	bench)
 		need_pkg gnuplot-nox have_cmd gnuplot
