@@ -17,6 +17,9 @@ PREFIX   ?= /usr
 DESTDIR  ?=
 SBINDIR  ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
+MANDIR   ?= $(PREFIX)/share/man
+UNITDIR  ?= /lib/systemd/system
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
 BUILD    ?= build
 
 CC       ?= gcc
@@ -63,7 +66,7 @@ SKEL     := $(BUILD)/hyperion.skel.h
 
 TEST_LIB_SRC := tests/lib/pkt.c tests/lib/xdp_run.c tests/lib/ref.c
 TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
-UNIT_TESTS   := test_sigcompile test_pattern test_config test_console
+UNIT_TESTS   := test_sigcompile test_pattern test_config test_console test_outputs
 BPF_TESTS    := test_xdp test_diff test_clock
 E2E_TESTS    := $(sort $(wildcard tests/e2e/test_*.sh))
 TEST_BINS    := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) $(BPF_TESTS))
@@ -167,9 +170,15 @@ check-e2e: all test-deps $(TOOLS)
 check-kernel: test-deps $(addprefix $(BUILD)/tests/,test_xdp test_diff)
 	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(KERNEL_TESTS)
 
-# The BPF object is embedded in the binary (libbpf skeleton).
+# The BPF object is embedded in the binary (libbpf skeleton). The
+# configuration is 0640: it says what gets dropped.
 install: all
 	install -D -m 0755 $(BUILD)/hyperion $(DESTDIR)$(SBINDIR)/hyperion
+	install -D -m 0640 conf/hyperion.yaml $(DESTDIR)$(SYSCONFDIR)/hyperion.yaml
+	install -D -m 0644 conf/hyperion.service $(DESTDIR)$(UNITDIR)/hyperion.service
+	install -D -m 0644 conf/hyperion.catalog $(DESTDIR)$(CATALOGDIR)/hyperion.catalog
+	install -D -m 0644 man/hyperion.8 $(DESTDIR)$(MANDIR)/man8/hyperion.8
+	install -D -m 0644 man/hyperion.yaml.5 $(DESTDIR)$(MANDIR)/man5/hyperion.yaml.5
 
 clean:
 	rm -rf $(BUILD)

@@ -29,7 +29,27 @@ static int load_config(const char *path, struct hyp_config_file *cf)
 static void apply_settings(struct hyp_agent *a)
 {
 	hyp_log_set_level(a->cf.log_level);
-	a->color = hyp_console_use_color(a->cf.console.color, stdout);
+	a->outs.color = hyp_console_use_color(a->cf.console.color, stdout);
+	a->outs.out[HYP_OUT_CONSOLE].enabled = a->cf.console.enabled;
+}
+
+/* HYP_PIN_ROOT/agent_stats: the agent's accounting for `hyperion stats`. */
+static int pin_agent_stats(struct hyp_agent *a)
+{
+	char path[] = HYP_PIN_ROOT "/" HYP_MAP_AGENT_STATS;
+
+	a->stats_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, HYP_MAP_AGENT_STATS, sizeof(__u32),
+				     sizeof(struct hyp_agent_stats), 1, NULL);
+	if (a->stats_fd < 0) {
+		log_err("cannot create the agent_stats map: %m");
+		return -errno;
+	}
+	unlink(path);
+	if (bpf_obj_pin(a->stats_fd, path)) {
+		log_err("cannot pin %s: %m", path);
+		return -errno;
+	}
+	return 0;
 }
 
 static int attach_all(struct hyp_agent *a)
@@ -41,6 +61,8 @@ static int attach_all(struct hyp_agent *a)
 		a->ninst = i + 1;
 	}
 	if (!err)
+		err = pin_agent_stats(a);
+	if (!err)
 		err = hyp_ruleset_apply(a->inst, a->ninst, &a->rs);
 	for (size_t i = 0; i < a->ninst && !err; i++)
 		err = hyp_instance_attach(&a->inst[i]);
@@ -50,9 +72,11 @@ static int attach_all(struct hyp_agent *a)
 int hyp_agent_start(struct hyp_agent *a, const char *config_path)
 {
 	struct hyp_config_error err;
+	sigset_t set;
 
 	memset(a, 0, sizeof(*a));
-	a->sigfd = a->timerfd = a->epfd = -1;
+	a->sigfd = a->timerfd = a->epfd = a->stats_fd = -1;
+	hyp_block_signals(&set); /* before the output threads exist */
 	a->config_path = config_path;
 	hyp_log_libbpf();
 	if (load_config(config_path, &a->cf))
@@ -71,18 +95,28 @@ int hyp_agent_start(struct hyp_agent *a, const char *config_path)
 		return HYP_EXIT_CONFIG;
 	}
 	hyp_clock_calibrate(&a->clock);
-	if (attach_all(a)) {
+	if (hyp_rl_init(&a->rl, &a->cf.ratelimit, a->rs.n, hyp_mono_ns()) ||
+	    hyp_outputs_start(&a->outs, &a->cf) || attach_all(a)) {
 		hyp_agent_shutdown(a);
 		return HYP_EXIT_FAILURE;
 	}
+	apply_settings(a);
 	return HYP_EXIT_OK;
 }
 
 void hyp_agent_shutdown(struct hyp_agent *a)
 {
+	hyp_outputs_stop(&a->outs);
 	for (size_t i = 0; i < a->ninst; i++)
 		hyp_instance_close(&a->inst[i]);
 	a->ninst = 0;
+	if (a->stats_fd >= 0) {
+		unlink(HYP_PIN_ROOT "/" HYP_MAP_AGENT_STATS);
+		rmdir(HYP_PIN_ROOT);
+		close(a->stats_fd);
+		a->stats_fd = -1;
+	}
+	hyp_rl_free(&a->rl);
 	hyp_ruleset_free(&a->rs);
 	hyp_config_free(&a->cf);
 }
@@ -98,6 +132,15 @@ static void warn_restart_only(const struct hyp_config_file *old, const struct hy
 	if (!same)
 		log_warning("interfaces and flow_table_size changes take effect at the next "
 			    "restart; the running filter keeps its interfaces");
+}
+
+static void restart_outputs(struct hyp_agent *a)
+{
+	if (!hyp_outputs_changed(&a->outs, &a->cf))
+		return;
+	hyp_outputs_stop(&a->outs);
+	if (hyp_outputs_start(&a->outs, &a->cf))
+		log_err("the new outputs could not start; events go to the console only");
 }
 
 static void notify_reloading(void)
@@ -139,10 +182,15 @@ int hyp_agent_reload(struct hyp_agent *a)
 	cf.flow_table_size = a->cf.flow_table_size;
 	memcpy(cf.ifaces, a->cf.ifaces, sizeof(cf.ifaces));
 	cf.nifaces = a->cf.nifaces;
+	hyp_agent_report(a, 1); /* summaries of the old buckets, under the old names */
+	hyp_rl_free(&a->rl);
 	hyp_ruleset_free(&a->rs);
 	hyp_config_free(&a->cf);
 	a->rs = rs;
 	a->cf = cf;
+	if (hyp_rl_init(&a->rl, &a->cf.ratelimit, a->rs.n, hyp_mono_ns()))
+		log_err("out of memory for the rate limiter; events are not limited");
+	restart_outputs(a);
 	apply_settings(a);
 	log_info("reloaded %s: %zu signature(s) in %.1f ms", a->config_path, a->rs.n,
 		 (double)(hyp_mono_ns() - t0) / 1e6);

@@ -6,9 +6,12 @@
 #ifndef HYPERION_AGENT_H
 #define HYPERION_AGENT_H
 
+#include <signal.h>
 #include "clock.h"
 #include "config.h"
 #include "loader.h"
+#include "output.h"
+#include "ratelimit.h"
 #include "ruleset.h"
 
 struct ring_buffer;
@@ -21,12 +24,14 @@ struct hyp_agent {
 	struct hyp_instance inst[HYP_MAX_IFACES];
 	struct ring_buffer *rb;
 	struct hyp_clock clock;
+	struct hyp_outputs outs;
+	struct hyp_ratelimit rl;
+	struct hyp_agent_stats st; /* pinned as HYP_PIN_ROOT/agent_stats */
+	int stats_fd;
 	int sigfd, timerfd, epfd;
-	int color, watchdog;
-	uint64_t seq;		 /* events delivered since start */
-	uint64_t undecodable;	 /* ring records of unknown size or type */
-	uint64_t legacy_records; /* event_t records read from alert_ringbuf */
-	uint64_t lost_reported;	 /* telemetry ring losses already logged */
+	int watchdog;
+	uint64_t legacy_records;   /* event_t records read from alert_ringbuf */
+	uint64_t lost_reported[2]; /* ring losses already reported, per ring */
 };
 
 #define HYP_EXIT_OK	 0
@@ -36,6 +41,10 @@ struct hyp_agent {
 /* Loads the configuration and attaches everywhere; on failure, undoes what
  * it did. Returns HYP_EXIT_*. */
 int hyp_agent_start(struct hyp_agent *a, const char *config_path);
+
+/* Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, and so in every
+ * thread it starts afterwards: the loop reads them from a signalfd. */
+void hyp_block_signals(sigset_t *set);
 
 /* Runs until SIGINT or SIGTERM. Returns 0 or a negative errno. */
 int hyp_agent_loop(struct hyp_agent *a);
@@ -47,6 +56,10 @@ void hyp_agent_shutdown(struct hyp_agent *a);
 /* SIGHUP: a valid file replaces the rule set atomically; an invalid one
  * leaves everything as it was. Returns 0 or -1 (logged). */
 int hyp_agent_reload(struct hyp_agent *a);
+
+/* Summaries due, ring and output losses, agent_stats: once a second, and
+ * with force when stopping or reloading. */
+void hyp_agent_report(struct hyp_agent *a, int force);
 
 /* Counters of every instance, summed over CPUs and interfaces. */
 int hyp_agent_counters(const struct hyp_agent *a, struct hyp_counters *sum);

@@ -1090,6 +1090,7 @@ static const struct section console_section = SECTION("console", console_fields,
 
 static const struct field journald_fields[] = {
 	F_BOOL("enabled", struct hyp_journald_config, enabled),
+	F_UINT("queue_size", struct hyp_journald_config, queue_size, 16, 10000000),
 };
 
 static const struct section journald_section = SECTION("journald", journald_fields, NULL);
@@ -1189,6 +1190,14 @@ static int syslog_check(struct parser *p, void *obj, const struct seen *s)
 	if (sl->transport == HYP_SYSLOG_UNIX && sl->target[0] != '/')
 		return fail_at(p, at,
 			       "target '%s' is not valid for unix; expected an absolute path",
+			       shown);
+	/* journald owns /dev/log and would not parse RFC 5424 there */
+	if (sl->transport == HYP_SYSLOG_UNIX &&
+	    (!strcmp(sl->target, "/dev/log") ||
+	     !strcmp(sl->target, "/run/systemd/journal/dev-log")))
+		return fail_at(p, at,
+			       "target %s belongs to journald, which does not parse RFC 5424; "
+			       "use the journald output, or a syslog daemon's own socket",
 			       shown);
 	if (sl->transport == HYP_SYSLOG_UNIX && strlen(sl->target) >= SUN_PATH_SIZE)
 		return fail_at(p, at, "target is %zu bytes; a unix socket path has at most %zu",
@@ -1316,6 +1325,7 @@ static void set_defaults(struct hyp_config_file *c)
 	c->syslog.facility = 16; /* local0 */
 	c->syslog.enterprise_id = 32473;
 	c->syslog.queue_size = 10000;
+	c->journald.queue_size = 10000;
 }
 
 int hyp_config_parse(const char *name, const char *buf, size_t len, int check_ifaces,

@@ -48,6 +48,7 @@ struct hyp_console_config {
 
 struct hyp_journald_config {
 	int enabled;
+	uint32_t queue_size; /* entries held while journald is busy or away */
 };
 
 #define HYP_SYSLOG_UDP	  0

@@ -1,13 +1,29 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Where events go. Each output formats and writes an event without
- * blocking the ring-buffer loop for long; what it cannot deliver it counts.
+ * Where events go: the console, journald and RFC 5424 syslog, any or all of
+ * them. The event loop hands every record to hyp_outputs_emit(); journald
+ * and syslog each have a thread and a bounded queue, so a slow or absent
+ * receiver never blocks the loop: what cannot wait is discarded, counted,
+ * and reported in a LOSS record once the receiver is back.
  */
 #ifndef HYPERION_OUTPUT_H
 #define HYPERION_OUTPUT_H
 
 #include <stdio.h>
-#include "events.h"
+#include <sys/uio.h>
+#include "config.h"
+#include "queue.h"
+#include "record.h"
+
+/* journald MESSAGE_ID per kind of message; conf/hyperion.catalog explains
+ * each to `journalctl -x`. */
+#define HYP_MSGID_ACCEPT    "00e5fed29c264e00a736674eaace6932"
+#define HYP_MSGID_DROP	    "db4ccac0957340509d1e27b1273bdade"
+#define HYP_MSGID_SIG_MATCH "d8b8201bb9f54e028fdeced90b59b357"
+#define HYP_MSGID_SUMMARY   "b34faab1591a4aca867bd8ea6c48e7c7" /* rate-limited events */
+#define HYP_MSGID_LOSS	    "60fba674f10f453c97cfeb53fa2c60a9" /* events lost */
+
+/* ---- Formatting: pure functions ----------------------------------------- */
 
 /* The console line of the telemetry specification's demo, one event:
  * "[YYYY-MM-DD HH:MM:SS] TYPE SRC:PORT -> DST:PORT PROTO" and, for DROP and
@@ -15,8 +31,87 @@
  * time). color adds ANSI colours to TYPE. Returns the length (no newline). */
 size_t hyp_console_line(const struct hyp_ev *ev, int color, char *buf, size_t cap);
 
+/* The line of any record: events as above; summaries and loss reports as
+ * "[...] SUMMARY DROP sig="hack" suppressed=N first=T last=T" and
+ * "[...] LOSS source=S lost=N". Printable ASCII only. */
+size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t cap);
+
 /* Whether to colour: HYP_COLOR_ALWAYS, or AUTO on a terminal without
  * NO_COLOR in the environment. */
 int hyp_console_use_color(int setting, FILE *f);
+
+struct hyp_syslog_header {
+	int facility;	    /* 0..23 */
+	char hostname[256]; /* printable ASCII, no spaces */
+	unsigned long pid;
+	uint32_t pen; /* SD-ID hyperion@pen */
+};
+
+#define HYP_SYSLOG_MAX 2048 /* longest message formatted */
+
+/* One RFC 5424 message for r, without framing. Returns its length. */
+size_t hyp_rfc5424(const struct hyp_record *r, const struct hyp_syslog_header *h, char *buf,
+		   size_t cap);
+
+#define HYP_JOURNAL_FIELDS 24
+
+struct hyp_journal_entry {
+	struct iovec iov[HYP_JOURNAL_FIELDS];
+	size_t n;
+	char buf[2048];
+};
+
+/* The journald fields of r ("FIELD=value" each), for sd_journal_sendv. */
+void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e);
+
+/* ---- The outputs ------------------------------------------------------- */
+
+struct hyp_output {
+	int kind; /* HYP_OUT_* */
+	int enabled;
+	struct hyp_queue q;
+	pthread_t thread;
+	int started;
+	uint64_t sent;		/* messages handed over (worker thread) */
+	uint64_t failed;	/* messages the receiver did not take (worker thread) */
+	int down;		/* the receiver is away (worker thread) */
+	uint64_t lost_reported; /* queue drops + failures already reported */
+	uint64_t lost_final;	/* all of them, once stopped */
+	struct hyp_syslog_config sl;
+	struct hyp_syslog_header hdr;
+};
+
+struct hyp_outputs {
+	struct hyp_output out[HYP_OUT_MAX];
+	int color;
+	uint32_t journald_queue;
+	uint64_t seq; /* per-boot sequence of delivered records */
+};
+
+/* Starts the outputs cf enables. Returns 0 or a negative errno, logged. */
+int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf);
+
+/* Drains the queues (up to a second) and stops the threads. */
+void hyp_outputs_stop(struct hyp_outputs *o);
+
+/* Whether cf would change the running outputs (a reload restarts them). */
+int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf);
+
+/* Numbers r (r->ev.seq) and gives it to every enabled output. */
+void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r);
+
+/* Emits a LOSS record for each output that discarded messages since the
+ * last report and whose receiver is back. */
+void hyp_outputs_report_losses(struct hyp_outputs *o, const struct timespec *now);
+
+/* Sent, lost and queued per output, for agent_stats. */
+void hyp_outputs_stats(struct hyp_outputs *o, __u64 *sent, __u64 *lost, __u64 *queued);
+
+/* Workers, one per transport (output_journald.c, output_syslog.c). */
+void *hyp_journald_worker(void *output);
+void *hyp_syslog_worker(void *output);
+
+/* Per-boot sequence numbers persist here across agent restarts. */
+#define HYP_SEQ_FILE "/run/hyperion/sequence"
 
 #endif /* HYPERION_OUTPUT_H */

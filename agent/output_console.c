@@ -4,6 +4,7 @@
 #include "config.h"
 #include "output.h"
 #include "pattern.h"
+#include "strbuf.h"
 
 #define GREEN  "\033[32m"
 #define RED    "\033[31m"
@@ -42,4 +43,48 @@ size_t hyp_console_line(const struct hyp_ev *ev, int color, char *buf, size_t ca
 		n += snprintf(buf + n, cap - (size_t)n, " sig=\"%s\"", sig);
 	}
 	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+static void line_time(struct strbuf *b, const struct timespec *ts)
+{
+	char when[32];
+	time_t secs = ts->tv_sec;
+	struct tm tm;
+
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "[%Y-%m-%d %H:%M:%S] ", &tm);
+	sb_str(b, when);
+}
+
+size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t cap)
+{
+	char sig[4 * HYP_SIG_LEN + 1], t0[HYP_TIME_MAX], t1[HYP_TIME_MAX];
+	struct strbuf b;
+
+	if (r->kind == HYP_REC_EVENT)
+		return hyp_console_line(&r->ev, color, buf, cap);
+	sb_init(&b, buf, cap);
+	line_time(&b, &r->ev.wall);
+	if (r->kind == HYP_REC_LOSS) {
+		sb_str(&b, "LOSS source=");
+		sb_str(&b, r->source);
+		sb_str(&b, " lost=");
+		sb_u64(&b, r->count);
+		return b.len;
+	}
+	hyp_pattern_escape(r->ev.sig, r->ev.siglen, sig, sizeof(sig));
+	sb_str(&b, "SUMMARY ");
+	sb_str(&b, hyp_ev_type_name(r->ev.type));
+	if (r->ev.type != HYP_EVENT_ACCEPT) {
+		sb_str(&b, " sig=\"");
+		sb_str(&b, sig);
+		sb_str(&b, "\"");
+	}
+	sb_str(&b, " suppressed=");
+	sb_u64(&b, r->count);
+	sb_str(&b, " first=");
+	sb_str(&b, hyp_rfc3339(&r->first, t0));
+	sb_str(&b, " last=");
+	sb_str(&b, hyp_rfc3339(&r->last, t1));
+	return b.len;
 }

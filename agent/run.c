@@ -30,29 +30,32 @@ struct ring_ctx {
 
 static struct ring_ctx ring_ctxs[HYP_MAX_IFACES][2];
 
-static void emit_console(struct hyp_agent *a, const struct hyp_ev *ev)
+static void deliver(void *ctx, struct hyp_record *r)
 {
-	char line[256];
-	size_t n = hyp_console_line(ev, a->color, line, sizeof(line));
+	struct hyp_agent *a = ctx;
 
-	line[n] = '\n';
-	fwrite(line, 1, n + 1, stdout);
+	if (r->kind == HYP_REC_SUMMARY)
+		a->st.summaries++;
+	else if (r->kind == HYP_REC_LOSS)
+		a->st.losses++;
+	hyp_outputs_emit(&a->outs, r);
 }
 
 static int on_telemetry(void *ctx, void *data, size_t size)
 {
 	struct ring_ctx *rc = ctx;
 	struct hyp_agent *a = rc->a;
+	struct hyp_record r;
 	struct hyp_ev ev;
-	int ri;
+	int ri = -1;
 
+	a->st.received++;
 	if (hyp_ev_decode(data, size, &ev)) {
-		a->undecodable++;
+		a->st.undecodable++;
 		return 0;
 	}
 	ev.ifname = a->inst[rc->inst].ifname;
 	ev.wall = hyp_clock_wall(&a->clock, ev.ktime);
-	ev.seq = ++a->seq;
 	if (ev.type != HYP_EVENT_ACCEPT) {
 		ri = hyp_ruleset_find(&a->rs, ev.sig, ev.protocol, ev.dport);
 		if (ri >= 0) {
@@ -61,8 +64,13 @@ static int on_telemetry(void *ctx, void *data, size_t size)
 			ev.siglen = a->rs.rules[ri].len;
 		}
 	}
-	if (a->cf.console.enabled)
-		emit_console(a, &ev);
+	if (!hyp_rl_admit(&a->rl, &ev, ri, ev.ktime)) {
+		a->st.suppressed++;
+		return 0;
+	}
+	a->st.delivered++;
+	hyp_record_event(&r, &ev);
+	hyp_outputs_emit(&a->outs, &r);
 	return 0;
 }
 
@@ -101,6 +109,15 @@ static int setup_rings(struct hyp_agent *a)
 	return 0;
 }
 
+void hyp_block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
 static int epoll_add(int epfd, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
@@ -113,12 +130,7 @@ static int setup_loop(struct hyp_agent *a)
 	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -errno;
+	hyp_block_signals(&set);
 	a->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	a->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	a->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -131,18 +143,54 @@ static int setup_loop(struct hyp_agent *a)
 	return 0;
 }
 
-/* Events the kernel could not put in a full ring, since the last report. */
-static void report_losses(struct hyp_agent *a)
+/* Events the kernel could not put in a full ring, since the last report,
+ * as LOSS records. */
+static void report_ring_losses(struct hyp_agent *a, const struct hyp_counters *sum,
+			       const struct timespec *now)
 {
+	static const int counters[2] = { HYP_CNT_TELEMETRY_LOST, HYP_CNT_ALERT_LOST };
+	static const char *const rings[2] = { HYP_MAP_TELEMETRY, HYP_MAP_ALERT };
+
+	for (int i = 0; i < 2; i++) {
+		uint64_t lost = sum->v[counters[i]];
+		struct hyp_record r;
+
+		if (lost <= a->lost_reported[i])
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.kind = HYP_REC_LOSS;
+		r.count = lost - a->lost_reported[i];
+		r.ev.wall = *now;
+		snprintf(r.source, sizeof(r.source), "%s", rings[i]);
+		hyp_record_fix(&r);
+		log_warning("%llu events lost: %s was full", (unsigned long long)r.count, rings[i]);
+		a->lost_reported[i] = lost;
+		deliver(a, &r);
+	}
+}
+
+static void write_stats(struct hyp_agent *a, const struct hyp_counters *sum)
+{
+	__u32 zero = 0;
+
+	a->st.kernel_lost = sum->v[HYP_CNT_TELEMETRY_LOST];
+	hyp_outputs_stats(&a->outs, a->st.out_sent, a->st.out_lost, a->st.out_queued);
+	a->st.updated_ns = hyp_mono_ns();
+	if (a->stats_fd >= 0)
+		bpf_map_update_elem(a->stats_fd, &zero, &a->st, BPF_ANY);
+}
+
+void hyp_agent_report(struct hyp_agent *a, int force)
+{
+	struct timespec now;
 	struct hyp_counters sum;
 
-	if (hyp_agent_counters(a, &sum))
-		return;
-	if (sum.v[HYP_CNT_TELEMETRY_LOST] > a->lost_reported) {
-		log_warning("%llu events lost: telemetry_ringbuf was full (%llu in all)",
-			    (unsigned long long)(sum.v[HYP_CNT_TELEMETRY_LOST] - a->lost_reported),
-			    (unsigned long long)sum.v[HYP_CNT_TELEMETRY_LOST]);
-		a->lost_reported = sum.v[HYP_CNT_TELEMETRY_LOST];
+	clock_gettime(CLOCK_REALTIME, &now);
+	hyp_rl_summaries(&a->rl, hyp_mono_ns(), force, deliver, a);
+	if (!hyp_agent_counters(a, &sum)) {
+		report_ring_losses(a, &sum, &now);
+		hyp_outputs_report_losses(&a->outs, &now);
+		write_stats(a, &sum);
 	}
 }
 
@@ -153,7 +201,7 @@ static void on_tick(struct hyp_agent *a)
 	while (read(a->timerfd, &expirations, sizeof(expirations)) > 0)
 		;
 	hyp_clock_refresh(&a->clock);
-	report_losses(a);
+	hyp_agent_report(a, 0);
 	if (a->watchdog)
 		sd_notify(0, "WATCHDOG=1");
 }
@@ -211,6 +259,7 @@ void hyp_agent_stop_loop(struct hyp_agent *a)
 	sd_notify(0, "STOPPING=1");
 	if (a->rb)
 		ring_buffer__consume(a->rb); /* what is already in the rings */
+	hyp_agent_report(a, 1);
 	fflush(stdout);
 	ring_buffer__free(a->rb);
 	a->rb = NULL;

@@ -110,6 +110,63 @@ static int read_iface(struct iface_stats *st)
 	return err;
 }
 
+static const char *const out_names[HYP_OUT_MAX] = { "console", "journald", "syslog" };
+
+/* generated = delivered + suppressed + lost (+ undecodable, always 0). */
+static __u64 generated(const struct iface_stats *st, size_t n)
+{
+	__u64 sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += st[i].c.v[HYP_CNT_TELEMETRY_SENT] + st[i].c.v[HYP_CNT_TELEMETRY_LOST];
+	return sum;
+}
+
+static void print_agent_text(const struct hyp_agent_stats *a, __u64 gen)
+{
+	printf("\nevents\n");
+	printf("  %-26s %llu\n", "generated", (unsigned long long)gen);
+	printf("  %-26s %llu\n", "delivered", (unsigned long long)a->delivered);
+	printf("  %-26s %llu\n", "suppressed", (unsigned long long)a->suppressed);
+	printf("  %-26s %llu\n", "lost", (unsigned long long)a->kernel_lost);
+	printf("  %-26s %llu\n", "undecodable", (unsigned long long)a->undecodable);
+	printf("  %-26s %llu\n", "summaries", (unsigned long long)a->summaries);
+	printf("  %-26s %llu\n", "loss_reports", (unsigned long long)a->losses);
+	for (int i = 0; i < HYP_OUT_MAX; i++)
+		printf("  %-26s sent %llu, discarded %llu, queued %llu\n", out_names[i],
+		       (unsigned long long)a->out_sent[i], (unsigned long long)a->out_lost[i],
+		       (unsigned long long)a->out_queued[i]);
+}
+
+static void print_agent_json(const struct hyp_agent_stats *a, __u64 gen)
+{
+	printf(",\"events\":{\"generated\":%llu,\"delivered\":%llu,\"suppressed\":%llu,"
+	       "\"lost\":%llu,\"undecodable\":%llu,\"summaries\":%llu,\"loss_reports\":%llu",
+	       (unsigned long long)gen, (unsigned long long)a->delivered,
+	       (unsigned long long)a->suppressed, (unsigned long long)a->kernel_lost,
+	       (unsigned long long)a->undecodable, (unsigned long long)a->summaries,
+	       (unsigned long long)a->losses);
+	for (int i = 0; i < HYP_OUT_MAX; i++)
+		printf(",\"%s\":{\"sent\":%llu,\"discarded\":%llu,\"queued\":%llu}", out_names[i],
+		       (unsigned long long)a->out_sent[i], (unsigned long long)a->out_lost[i],
+		       (unsigned long long)a->out_queued[i]);
+	printf("}");
+}
+
+/* The agent's accounting, if it pinned it. */
+static int read_agent(struct hyp_agent_stats *a)
+{
+	int fd = bpf_obj_get(HYP_PIN_ROOT "/" HYP_MAP_AGENT_STATS), err = 0;
+	__u32 zero = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_lookup_elem(fd, &zero, a))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 static void print_text(const struct iface_stats *st, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -172,7 +229,7 @@ static void print_json(const struct iface_stats *st, size_t n)
 		}
 		printf("}}");
 	}
-	printf("}}\n");
+	printf("}");
 }
 
 int hyp_stats(int json)
@@ -202,8 +259,16 @@ int hyp_stats(int json)
 		log_err("no running Hyperion: nothing pinned under %s", HYP_PIN_ROOT);
 		err = -ENOENT;
 	}
-	if (!err)
+	if (!err) {
+		struct hyp_agent_stats agent;
+		int have = !read_agent(&agent);
+
 		(json ? print_json : print_text)(st, n);
+		if (have)
+			(json ? print_agent_json : print_agent_text)(&agent, generated(st, n));
+		if (json)
+			printf("}\n");
+	}
 	for (size_t i = 0; i < n; i++) {
 		free(st[i].info);
 		free(st[i].hits);

@@ -126,6 +126,36 @@ struct hyp_counters {
 	__u64 v[HYP_CNT_MAX];
 };
 
+/* ---- The agent's own accounting, pinned at HYP_PIN_ROOT/agent_stats ----- */
+
+/*
+ * Written by the agent every second and when it stops; read by `hyperion
+ * stats`. Events the kernel generated (telemetry_events + _lost over all
+ * interfaces) = received + kernel_lost, and received = delivered +
+ * suppressed + undecodable. Outputs then count what they sent and what
+ * they had to discard (queue full, receiver away).
+ */
+#define HYP_MAP_AGENT_STATS "agent_stats"
+
+#define HYP_OUT_CONSOLE	    0
+#define HYP_OUT_JOURNALD    1
+#define HYP_OUT_SYSLOG	    2
+#define HYP_OUT_MAX	    3
+
+struct hyp_agent_stats {
+	__u64 received;		       /* records read from telemetry_ringbuf */
+	__u64 delivered;	       /* events handed to the outputs */
+	__u64 suppressed;	       /* held back by the rate limit, summarised */
+	__u64 kernel_lost;	       /* failed reservations, from the counters */
+	__u64 undecodable;	       /* records of unknown size or type */
+	__u64 summaries;	       /* summary records emitted */
+	__u64 losses;		       /* loss records emitted */
+	__u64 out_sent[HYP_OUT_MAX];   /* messages an output handed over */
+	__u64 out_lost[HYP_OUT_MAX];   /* messages an output discarded */
+	__u64 out_queued[HYP_OUT_MAX]; /* waiting in its queue now */
+	__u64 updated_ns;	       /* CLOCK_MONOTONIC of this snapshot */
+};
+
 /* ---- Signature names for `hyperion stats`, by stable id ------------------ */
 
 #define HYP_SIG_NAME_MAX 64 /* including the NUL */
@@ -313,6 +343,7 @@ _Static_assert(sizeof(struct hyp_config) == 32, "config has no hidden padding");
 _Static_assert(sizeof(struct hyp_rule) == 80, "rule has no hidden padding");
 _Static_assert(sizeof(struct hyp_pattern) == 24, "pattern has no hidden padding");
 _Static_assert(sizeof(struct hyp_sig_info) == 80, "sig info has no hidden padding");
+_Static_assert(sizeof(struct hyp_agent_stats) == (8 + 3 * HYP_OUT_MAX) * 8, "u64s only");
 _Static_assert(HYP_MAX_RULES <= 65536, "pattern_rules holds u16 rule indices");
 _Static_assert(HYP_MAX_RULES < (1 << 24), "bucket heads hold 24-bit starts");
 _Static_assert(HYP_MAX_CHAIN < 256, "bucket heads hold 8-bit counts");

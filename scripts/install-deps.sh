@@ -12,8 +12,8 @@
 #
 #   build:   dnf install clang llvm bpftool libbpf-devel elfutils-libelf-devel
 #                zlib-devel libyaml-devel systemd-devel pkgconf-pkg-config make gcc
-#   test:    dnf install iproute procps-ng clang-tools-extra util-linux qemu-system-x86
-#            busybox
+#   test:    dnf install iproute procps-ng clang-tools-extra util-linux jq rsyslog systemd
+#            qemu-system-x86 busybox
 #   package: dnf install rpm-build rpmlint
 set -eu
 
@@ -56,6 +56,9 @@ for set in "$@"; do
 		need_pkg procps have_cmd pkill
 		need_pkg clang-format have_cmd clang-format
 		need_pkg util-linux have_cmd nsenter
+		need_pkg jq have_cmd jq
+		need_pkg rsyslog have_cmd rsyslogd
+		need_pkg systemd have_file /lib/systemd/systemd-journald
 		need_pkg qemu-system-x86 have_cmd qemu-system-x86_64
 		need_pkg busybox-static have_file /bin/busybox
 		;;
@@ -92,6 +95,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as rsyslog start their daemon on installation on hosts
+# without systemd; the tests start their own, so forbid that meanwhile.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086 # word splitting of the package list is wanted
 if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q

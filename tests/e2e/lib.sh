@@ -62,7 +62,11 @@ cleanup() {
 	ip netns del "$NS_B" 2>/dev/null
 	rm -rf "/sys/fs/bpf/hyperion/$IF_B"
 	rmdir /sys/fs/bpf/hyperion 2>/dev/null
-	rm -rf "$WORK"
+	if [ "${KEEP_WORK:-0}" = 1 ]; then
+		echo "# kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

@@ -282,6 +282,9 @@ static const struct bad_case bad_cases[] = {
 	  "6:13: target 'a\\x09b:514' is not valid; expected printable ASCII" },
 	{ "syslog unix target relative", OUT "    transport: unix\n    target: log.sock\n",
 	  "7:13: target 'log.sock' is not valid for unix; expected an absolute path" },
+	{ "syslog to /dev/log", OUT "    transport: unix\n    target: /dev/log\n",
+	  "7:13: target /dev/log belongs to journald, which does not parse RFC 5424; use the "
+	  "journald output, or a syslog daemon's own socket" },
 	{ "syslog unix target too long",
 	  OUT "    transport: unix\n    target: /"
 	      "12345678901234567890123456789012345678901234567890"
@@ -496,8 +499,10 @@ static void test_accepted(void)
 	   "sections without a value are empty");
 	ok(parse("\xef\xbb\xbf" IFACE, &c, 0) == 0, "a UTF-8 byte order mark");
 	ok(parse("%YAML 1.1\n---\n" IFACE "...\n", &c, 0) == 0, "a %%YAML directive and markers");
-	ok(parse(OUT "    transport: unix\n    target: /dev/log\n    hostname: ''\n", &c, 0) == 0 &&
-		   c.syslog.transport == HYP_SYSLOG_UNIX && !strcmp(c.syslog.target, "/dev/log") &&
+	ok(parse(OUT "    transport: unix\n    target: /run/rsyslog.sock\n    hostname: ''\n", &c,
+		 0) == 0 &&
+		   c.syslog.transport == HYP_SYSLOG_UNIX &&
+		   !strcmp(c.syslog.target, "/run/rsyslog.sock") &&
 		   c.syslog.framing == HYP_FRAMING_OCTET && !c.syslog.hostname[0],
 	   "unix syslog target; empty hostname means the system's");
 	ok(parse(OUT "    target: log.example:514\n    framing: octet-counting\n", &c, 0) == 0,

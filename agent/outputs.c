@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The set of outputs: numbering records, handing them to the console
+ * (directly) and to the queues of journald and syslog, and the accounting
+ * of what each could not deliver.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "clock.h"
+#include "log.h"
+#include "output.h"
+
+static const char *const out_names[HYP_OUT_MAX] = { "console", "journald", "syslog" };
+
+/* The last sequence number of this boot, so numbering carries on across
+ * agent restarts (HYP_SEQ_FILE lives on a tmpfs cleared at boot). */
+static uint64_t load_seq(void)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(HYP_SEQ_FILE, "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static void save_seq(uint64_t seq)
+{
+	FILE *f = fopen(HYP_SEQ_FILE, "we");
+
+	if (!f)
+		return; /* no /run/hyperion: numbering restarts with the agent */
+	fprintf(f, "%llu\n", (unsigned long long)seq);
+	fclose(f);
+}
+
+static void syslog_header(struct hyp_output *o, const struct hyp_syslog_config *c)
+{
+	o->sl = *c;
+	o->hdr.facility = c->facility;
+	o->hdr.pid = (unsigned long)getpid();
+	o->hdr.pen = c->enterprise_id;
+	if (c->hostname[0])
+		snprintf(o->hdr.hostname, sizeof(o->hdr.hostname), "%s", c->hostname);
+	else if (gethostname(o->hdr.hostname, sizeof(o->hdr.hostname) - 1))
+		o->hdr.hostname[0] = 0;
+	for (char *p = o->hdr.hostname; *p; p++) /* RFC 5424: PRINTUSASCII */
+		if (*p <= ' ' || *p > '~')
+			*p = '_';
+}
+
+static int start_worker(struct hyp_output *o, size_t queue, void *(*worker)(void *))
+{
+	int err = hyp_queue_init(&o->q, queue);
+
+	if (!err)
+		err = -pthread_create(&o->thread, NULL, worker, o);
+	if (err) {
+		log_err("cannot start the %s output: %s", out_names[o->kind], strerror(-err));
+		hyp_queue_destroy(&o->q);
+		return err;
+	}
+	o->started = 1;
+	return 0;
+}
+
+int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
+{
+	int err = 0;
+
+	memset(o->out, 0, sizeof(o->out));
+	if (!o->seq)
+		o->seq = load_seq();
+	for (int i = 0; i < HYP_OUT_MAX; i++)
+		o->out[i].kind = i;
+	o->out[HYP_OUT_CONSOLE].enabled = cf->console.enabled;
+	o->color = hyp_console_use_color(cf->console.color, stdout);
+	o->out[HYP_OUT_JOURNALD].enabled = cf->journald.enabled;
+	o->journald_queue = cf->journald.queue_size;
+	o->out[HYP_OUT_SYSLOG].enabled = cf->syslog.enabled;
+	syslog_header(&o->out[HYP_OUT_SYSLOG], &cf->syslog);
+	if (cf->journald.enabled)
+		err = start_worker(&o->out[HYP_OUT_JOURNALD], cf->journald.queue_size,
+				   hyp_journald_worker);
+	if (!err && cf->syslog.enabled)
+		err = start_worker(&o->out[HYP_OUT_SYSLOG], cf->syslog.queue_size,
+				   hyp_syslog_worker);
+	if (err)
+		hyp_outputs_stop(o);
+	return err;
+}
+
+static uint64_t lost_of(struct hyp_output *out)
+{
+	uint64_t queue_drops = 0;
+
+	if (!out->started)
+		return out->lost_final;
+	pthread_mutex_lock(&out->q.lock);
+	queue_drops = out->q.dropped;
+	pthread_mutex_unlock(&out->q.lock);
+	return queue_drops + __atomic_load_n(&out->failed, __ATOMIC_RELAXED);
+}
+
+void hyp_outputs_stop(struct hyp_outputs *o)
+{
+	for (int i = 0; i < HYP_OUT_MAX; i++) {
+		struct hyp_output *out = &o->out[i];
+		uint64_t until = hyp_mono_ns() + 1000000000ULL;
+
+		if (!out->started)
+			continue;
+		while (hyp_queue_len(&out->q) && hyp_mono_ns() < until)
+			usleep(5000); /* let the worker drain what is queued */
+		hyp_queue_close(&out->q);
+		pthread_join(out->thread, NULL);
+		/* what the receiver never took is lost, and counted */
+		__atomic_fetch_add(&out->failed, hyp_queue_discard(&out->q), __ATOMIC_RELAXED);
+		out->lost_final = lost_of(out);
+		out->started = 0;
+		hyp_queue_destroy(&out->q);
+	}
+	fflush(stdout);
+	save_seq(o->seq);
+}
+
+int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf)
+{
+	const struct hyp_syslog_config *sl = &o->out[HYP_OUT_SYSLOG].sl;
+
+	return o->out[HYP_OUT_JOURNALD].enabled != cf->journald.enabled ||
+	       o->journald_queue != cf->journald.queue_size ||
+	       o->out[HYP_OUT_SYSLOG].enabled != cf->syslog.enabled ||
+	       (cf->syslog.enabled && memcmp(sl, &cf->syslog, sizeof(*sl)));
+}
+
+static void console(struct hyp_outputs *o, const struct hyp_record *r)
+{
+	char line[512];
+	size_t n = hyp_record_line(r, o->color, line, sizeof(line) - 1);
+
+	line[n++] = '\n';
+	if (fwrite(line, 1, n, stdout) == n)
+		o->out[HYP_OUT_CONSOLE].sent++;
+	else
+		o->out[HYP_OUT_CONSOLE].failed++;
+}
+
+void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r)
+{
+	r->ev.seq = ++o->seq;
+	if (o->out[HYP_OUT_CONSOLE].enabled)
+		console(o, r);
+	for (int i = HYP_OUT_JOURNALD; i < HYP_OUT_MAX; i++)
+		if (o->out[i].started)
+			hyp_queue_push(&o->out[i].q, r); /* a full queue counts the drop */
+}
+
+void hyp_outputs_report_losses(struct hyp_outputs *o, const struct timespec *now)
+{
+	for (int i = 0; i < HYP_OUT_MAX; i++) {
+		struct hyp_output *out = &o->out[i];
+		uint64_t lost = lost_of(out);
+		struct hyp_record r;
+
+		if (lost == out->lost_reported || __atomic_load_n(&out->down, __ATOMIC_RELAXED))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.kind = HYP_REC_LOSS;
+		r.count = lost - out->lost_reported;
+		r.ev.wall = *now;
+		snprintf(r.source, sizeof(r.source), "%s", out_names[i]);
+		hyp_record_fix(&r);
+		log_warning("%s output: %llu message(s) discarded while the receiver was away or "
+			    "slow",
+			    out_names[i], (unsigned long long)r.count);
+		out->lost_reported = lost;
+		hyp_outputs_emit(o, &r);
+	}
+}
+
+void hyp_outputs_stats(struct hyp_outputs *o, __u64 *sent, __u64 *lost, __u64 *queued)
+{
+	for (int i = 0; i < HYP_OUT_MAX; i++) {
+		struct hyp_output *out = &o->out[i];
+
+		sent[i] = __atomic_load_n(&out->sent, __ATOMIC_RELAXED);
+		lost[i] = lost_of(out);
+		queued[i] = out->started ? hyp_queue_len(&out->q) : 0;
+	}
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * A bounded queue of records between the event loop (one producer) and an
+ * output's thread (one consumer). Pushing never blocks: when the queue is
+ * full the record is discarded and counted.
+ */
+#ifndef HYPERION_QUEUE_H
+#define HYPERION_QUEUE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "record.h"
+
+struct hyp_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct hyp_record *slots;
+	size_t cap, head, len;
+	int closing;
+	uint64_t dropped; /* pushes refused because the queue was full */
+};
+
+int hyp_queue_init(struct hyp_queue *q, size_t cap);
+void hyp_queue_destroy(struct hyp_queue *q);
+
+/* Returns 0, or -ENOSPC (counted in q->dropped) when full. */
+int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r);
+
+/* Waits for records (up to max), or for hyp_queue_close and an empty
+ * queue (returns 0), or until timeout_ms (-1: no timeout). */
+size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, int timeout_ms);
+
+/* Wakes the consumer; pop returns 0 once the queue is empty. */
+void hyp_queue_close(struct hyp_queue *q);
+
+/* Sleeps ms, or less if the queue is closed meanwhile (a consumer's
+ * backoff that must not hold up a shutdown). Returns 1 if closed. */
+int hyp_queue_sleep(struct hyp_queue *q, int ms);
+
+/* Empties the queue; returns how many records it held. */
+size_t hyp_queue_discard(struct hyp_queue *q);
+
+size_t hyp_queue_len(struct hyp_queue *q);
+
+#endif /* HYPERION_QUEUE_H */

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The outputs' pure parts: the RFC 5424 message and the journald fields of
+ * every kind of record, byte for byte; the rate limiter's arithmetic; the
+ * bounded queue.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "output.h"
+#include "ratelimit.h"
+#include "tap.h"
+
+static struct hyp_record event(__u8 type, const char *sig, size_t siglen)
+{
+	struct hyp_ev ev;
+	struct hyp_record r;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	memcpy(ev.src, "\xc6\x12\x00\x01", 4);
+	memcpy(ev.dst, "\xc6\x12\x00\x02", 4);
+	ev.sport = 40000;
+	ev.dport = 80;
+	ev.protocol = 6;
+	memcpy(ev.sig, sig, siglen);
+	ev.siglen = (__u8)siglen;
+	ev.ktime = 123456789;
+	ev.wall.tv_sec = 1779709323; /* 2026-05-25 11:42:03 UTC */
+	ev.wall.tv_nsec = 5000;	     /* .000005: six digits, leading zeros */
+	ev.rule = type == HYP_EVENT_ACCEPT ? NULL : "web-hack";
+	ev.action = type == HYP_EVENT_ACCEPT ? -1 : HYP_ACTION_DROP;
+	ev.ifname = "eth0";
+	ev.seq = 42;
+	hyp_record_event(&r, &ev);
+	return r;
+}
+
+static const struct hyp_syslog_header hdr = {
+	.facility = 16, .hostname = "sensor-1", .pid = 4321, .pen = 32473
+};
+
+static void is(const char *got, const char *want, const char *what)
+{
+	if (!ok(!strcmp(got, want), "%s", what))
+		diag("got  %s\n# want %s", got, want);
+}
+
+static void test_rfc5424(void)
+{
+	char buf[HYP_SYSLOG_MAX];
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+
+	hyp_rfc5424(&r, &hdr, buf, sizeof(buf));
+	is(buf,
+	   "<133>1 2026-05-25T11:42:03.000005Z sensor-1 hyperion 4321 DROP [hyperion@32473 "
+	   "type=\"DROP\" src=\"198.18.0.1\" sport=\"40000\" dst=\"198.18.0.2\" dport=\"80\" "
+	   "proto=\"TCP\" protonum=\"6\" sig=\"hack\" sighex=\"6861636b\" rule=\"web-hack\" "
+	   "action=\"drop\" iface=\"eth0\" ktime=\"123456789\" time=\"2026-05-25T11:42:03.000005Z\"]"
+	   "[meta sequenceId=\"42\"] [2026-05-25 11:42:03] DROP 198.18.0.1:40000 -> 198.18.0.2:80 "
+	   "TCP sig=\"hack\"",
+	   "RFC 5424 DROP: PRI local0.notice, 6-digit UTC time, SD, sequenceId, console MSG");
+	r = event(HYP_EVENT_ACCEPT, "", 0);
+	hyp_rfc5424(&r, &hdr, buf, sizeof(buf));
+	ok(!strncmp(buf, "<134>1 ", 7) && strstr(buf, " ACCEPT [hyperion@32473 type=\"ACCEPT\" ") &&
+		   !strstr(buf, "sig="),
+	   "ACCEPT: local0.info, no signature parameters");
+	r = event(HYP_EVENT_SIG_MATCH, "a\"]\\\n\0\xff", 7);
+	hyp_rfc5424(&r, &hdr, buf, sizeof(buf));
+	ok(!strncmp(buf, "<132>1 ", 7) &&
+		   strstr(buf,
+			  " sig=\"a\\\\\\\"\\]\\\\\\\\\\\\x0a\\\\x00\\\\xff\" sighex=\"61225d5c0a00ff\" "),
+	   "hostile bytes: '\"', ']' and '\\' escaped per RFC 5424 over the printable form");
+	ok(!strchr(buf, '\n') && !memchr(buf, 0, strlen(buf)), "no byte breaks the message");
+}
+
+static void test_summary_loss(void)
+{
+	char buf[HYP_SYSLOG_MAX];
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+
+	r.kind = HYP_REC_SUMMARY;
+	r.count = 1234;
+	r.first = r.ev.wall;
+	r.last = (struct timespec){ 1779709325, 999999000 };
+	hyp_rfc5424(&r, &hdr, buf, sizeof(buf));
+	ok(strstr(buf, "<133>1 ") == buf &&
+		   strstr(buf, " SUMMARY [hyperion@32473 type=\"DROP\" "
+			       "sig=\"hack\"") &&
+		   strstr(buf, " suppressed=\"1234\" first=\"2026-05-25T11:42:03.000005Z\" "
+			       "last=\"2026-05-25T11:42:05.999999Z\"]"),
+	   "SUMMARY: type, signature, count, first and last time");
+	hyp_record_line(&r, 0, buf, sizeof(buf));
+	is(buf + 22,
+	   "SUMMARY DROP sig=\"hack\" suppressed=1234 first=2026-05-25T11:42:03.000005Z "
+	   "last=2026-05-25T11:42:05.999999Z",
+	   "SUMMARY line");
+	memset(&r, 0, sizeof(r));
+	r.kind = HYP_REC_LOSS;
+	r.count = 7;
+	strcpy(r.source, "telemetry_ringbuf");
+	hyp_record_fix(&r);
+	hyp_rfc5424(&r, &hdr, buf, sizeof(buf));
+	ok(strstr(buf, "<132>1 ") == buf &&
+		   strstr(buf, " LOSS [hyperion@32473 source=\"telemetry_ringbuf\" lost=\"7\"]"),
+	   "LOSS: source and count, local0.warning");
+}
+
+static const char *jfield(const struct hyp_journal_entry *e, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < e->n; i++)
+		if (e->iov[i].iov_len > n && !memcmp(e->iov[i].iov_base, name, n) &&
+		    ((char *)e->iov[i].iov_base)[n] == '=')
+			return (char *)e->iov[i].iov_base + n + 1;
+	return "(absent)";
+}
+
+static void test_journald(void)
+{
+	static struct hyp_journal_entry e;
+	struct hyp_record r = event(HYP_EVENT_DROP, "\x00\"k", 3);
+	static const char *const want[][2] = {
+		{ "PRIORITY", "5" },
+		{ "SYSLOG_IDENTIFIER", "hyperion" },
+		{ "MESSAGE_ID", HYP_MSGID_DROP },
+		{ "HYPERION_EVENT", "DROP" },
+		{ "HYPERION_SEQ", "42" },
+		{ "HYPERION_SRC_ADDR", "198.18.0.1" },
+		{ "HYPERION_SRC_PORT", "40000" },
+		{ "HYPERION_DST_ADDR", "198.18.0.2" },
+		{ "HYPERION_DST_PORT", "80" },
+		{ "HYPERION_PROTOCOL", "TCP" },
+		{ "HYPERION_PROTOCOL_NUMBER", "6" },
+		{ "HYPERION_SIGNATURE", "\\x00\\\"k" },
+		{ "HYPERION_SIGNATURE_HEX", "00226b" },
+		{ "HYPERION_RULE", "web-hack" },
+		{ "HYPERION_ACTION", "drop" },
+		{ "HYPERION_INTERFACE", "eth0" },
+		{ "HYPERION_KTIME_NS", "123456789" },
+		{ "HYPERION_TIME", "2026-05-25T11:42:03.000005Z" },
+	};
+	int good = 1;
+
+	hyp_journal_fields(&r, &e);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strcmp(jfield(&e, want[i][0]), want[i][1])) {
+			diag("%s=%s, want %s", want[i][0], jfield(&e, want[i][0]), want[i][1]);
+			good = 0;
+		}
+	ok(good, "journald DROP: every field, exact");
+	ok(e.n == 19 && !strncmp(jfield(&e, "MESSAGE"), "[", 1) &&
+		   strstr(jfield(&e, "MESSAGE"),
+			  " DROP 198.18.0.1:40000 -> 198.18.0.2:80 TCP sig="),
+	   "MESSAGE is the console line; 19 fields");
+	r = event(HYP_EVENT_ACCEPT, "", 0);
+	hyp_journal_fields(&r, &e);
+	ok(!strcmp(jfield(&e, "PRIORITY"), "6") &&
+		   !strcmp(jfield(&e, "MESSAGE_ID"), HYP_MSGID_ACCEPT) &&
+		   !strcmp(jfield(&e, "HYPERION_SIGNATURE"), "(absent)"),
+	   "journald ACCEPT: info, its MESSAGE_ID, no signature fields");
+	r = event(HYP_EVENT_SIG_MATCH, "x", 1);
+	hyp_journal_fields(&r, &e);
+	ok(!strcmp(jfield(&e, "PRIORITY"), "4") &&
+		   !strcmp(jfield(&e, "MESSAGE_ID"), HYP_MSGID_SIG_MATCH),
+	   "journald SIG_MATCH: warning, its MESSAGE_ID");
+}
+
+static void test_ratelimit(void)
+{
+	struct hyp_ratelimit_config cfg = { .rate = 10, .burst = 5, .summary_interval = 2 };
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+	struct hyp_ratelimit rl;
+	int admitted = 0;
+	__u64 t = 1000000000ULL, count = 0;
+
+	hyp_rl_init(&rl, &cfg, 3, t);
+	for (int i = 0; i < 100; i++)
+		admitted += hyp_rl_admit(&rl, &r.ev, 1, t);
+	ok(admitted == 5, "a burst of 5 passes, then nothing (%d)", admitted);
+	t += 500000000ULL; /* 0.5 s at 10/s: 5 tokens */
+	admitted = 0;
+	for (int i = 0; i < 100; i++)
+		admitted += hyp_rl_admit(&rl, &r.ev, 1, t);
+	ok(admitted == 5, "refilled at the rate (%d)", admitted);
+	ok(hyp_rl_admit(&rl, &r.ev, 2, t) == 1, "another signature has its own bucket");
+	r.ev.type = HYP_EVENT_SIG_MATCH;
+	ok(hyp_rl_admit(&rl, &r.ev, 1, t) == 1, "another event type has its own bucket");
+	t += 2000000000ULL;
+	hyp_rl_free(&rl);
+	hyp_rl_init(&rl, &cfg, 3, t);
+	for (int i = 0; i < 7; i++)
+		hyp_rl_admit(&rl, &r.ev, 0, t);
+	count = rl.b[(HYP_EVENT_SIG_MATCH % 3) * 4 + 0].suppressed;
+	ok(count == 2, "suppressed events are counted per bucket (%llu)",
+	   (unsigned long long)count);
+	hyp_rl_free(&rl);
+	cfg.rate = 0;
+	hyp_rl_init(&rl, &cfg, 3, t);
+	admitted = 0;
+	for (int i = 0; i < 1000; i++)
+		admitted += hyp_rl_admit(&rl, &r.ev, 0, t);
+	ok(admitted == 1000, "rate 0: unlimited");
+	hyp_rl_free(&rl);
+}
+
+struct collected {
+	int n;
+	__u64 total;
+	struct timespec first, last;
+};
+
+static void collect(void *ctx, struct hyp_record *r)
+{
+	struct collected *c = ctx;
+
+	c->n++;
+	c->total += r->count;
+	c->first = r->first;
+	c->last = r->last;
+}
+
+static void test_summaries(void)
+{
+	struct hyp_ratelimit_config cfg = { .rate = 1, .burst = 1, .summary_interval = 10 };
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+	struct collected c = { 0 };
+	struct hyp_ratelimit rl;
+	__u64 t = 5000000000ULL;
+
+	hyp_rl_init(&rl, &cfg, 1, t);
+	for (int i = 0; i < 50; i++) {
+		r.ev.wall.tv_sec = 1000 + i;
+		hyp_rl_admit(&rl, &r.ev, 0, t);
+	}
+	ok(hyp_rl_summaries(&rl, t + 1000000000ULL, 0, collect, &c) == 0 && c.n == 0,
+	   "no summary before the interval");
+	ok(hyp_rl_summaries(&rl, t + 10000000000ULL, 0, collect, &c) == 1 && c.total == 49 &&
+		   c.first.tv_sec == 1001 && c.last.tv_sec == 1049,
+	   "one summary: 49 suppressed, first and last time");
+	c.n = 0;
+	ok(hyp_rl_summaries(&rl, t + 30000000000ULL, 1, collect, &c) == 0 && c.n == 0,
+	   "counts reset after a summary");
+	hyp_rl_free(&rl);
+}
+
+static void test_queue(void)
+{
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4), out[8];
+	struct hyp_queue q;
+	int full = 0;
+
+	hyp_queue_init(&q, 4);
+	for (int i = 0; i < 6; i++) {
+		r.ev.seq = (__u64)i;
+		full += hyp_queue_push(&q, &r) != 0;
+	}
+	ok(full == 2 && q.dropped == 2, "a full queue refuses and counts (2 of 6)");
+	ok(hyp_queue_pop(&q, out, 8, 0) == 4 && out[0].ev.seq == 0 && out[3].ev.seq == 3 &&
+		   out[3].ev.ifname == out[3].ifname,
+	   "pop returns the records in order, names pointing into the copy");
+	ok(hyp_queue_pop(&q, out, 8, 10) == 0, "an empty queue times out");
+	hyp_queue_close(&q);
+	ok(hyp_queue_sleep(&q, 10000) == 1, "sleep returns at once on a closed queue");
+	hyp_queue_destroy(&q);
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	test_rfc5424();
+	test_summary_loss();
+	test_journald();
+	test_ratelimit();
+	test_summaries();
+	test_queue();
+	return done_testing();
+}
