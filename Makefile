@@ -122,6 +122,9 @@ $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libhyperion.a
 
 $(BUILD)/tests/lib/%.o: ALL_CFLAGS += -Itests/lib
 
+# Fuzzers and sanitizer builds (make fuzz, check-fuzz, check-asan).
+-include tests/fuzz/fuzz.mk
+
 # Benchmarks (tests/bench/): the BPF harness and its skeleton, the programs.
 $(BUILD)/rotate.bpf.o: tests/bench/rotate.bpf.c $(BUILD)/config.mk
 	$(call msg,BPF,$@)

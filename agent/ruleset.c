@@ -18,29 +18,71 @@ static int cmp_pattern(const void *a, const void *b)
 	return *(const unsigned int *)a < *(const unsigned int *)b ? -1 : 1;
 }
 
-/* The id prev gave this name, or -1. */
-static int prev_id(const struct hyp_ruleset *prev, const char *name)
+/* Names of the previous set, hashed: a reload of 10,000 signatures must not
+ * compare every name with every other. */
+struct name_index {
+	const struct hyp_ruleset *rs;
+	unsigned int *slot; /* rule index + 1, 0 empty */
+	size_t mask;
+};
+
+static uint32_t name_hash(const char *s)
 {
-	for (size_t i = 0; prev && i < prev->n; i++)
-		if (!strcmp(prev->names[i], name))
-			return (int)prev->rules[i].id;
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static int index_names(struct name_index *ix, const struct hyp_ruleset *rs)
+{
+	size_t cap = 16;
+
+	ix->rs = rs;
+	while (rs && cap < 2 * rs->n)
+		cap *= 2;
+	ix->mask = cap - 1;
+	ix->slot = calloc(cap, sizeof(*ix->slot));
+	if (!ix->slot)
+		return -ENOMEM;
+	for (size_t i = 0; rs && i < rs->n; i++) {
+		size_t h = name_hash(rs->names[i]) & ix->mask;
+
+		while (ix->slot[h])
+			h = (h + 1) & ix->mask;
+		ix->slot[h] = (unsigned int)i + 1;
+	}
+	return 0;
+}
+
+/* The id the previous set gave this name, or -1. */
+static int prev_id(const struct name_index *ix, const char *name)
+{
+	for (size_t h = name_hash(name) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask)
+		if (!strcmp(ix->rs->names[ix->slot[h] - 1], name))
+			return (int)ix->rs->rules[ix->slot[h] - 1].id;
 	return -1;
 }
 
 static int assign_ids(struct hyp_ruleset *rs, const struct hyp_ruleset *prev)
 {
+	struct name_index ix;
 	unsigned int next = 0;
+	int err = index_names(&ix, prev);
 
-	for (size_t i = 0; i < rs->n; i++) {
-		int id = prev_id(prev, rs->names[i]);
+	for (size_t i = 0; i < rs->n && !err; i++) {
+		int id = prev_id(&ix, rs->names[i]);
 
 		if (id >= 0) {
 			rs->rules[i].id = (__u32)id;
 			rs->id_used[id] = 1;
+		} else {
+			rs->fresh[i] = 1;
 		}
 	}
-	for (size_t i = 0; i < rs->n; i++) {
-		if (prev_id(prev, rs->names[i]) >= 0)
+	for (size_t i = 0; i < rs->n && !err; i++) {
+		if (!rs->fresh[i])
 			continue;
 		while (next < HYP_MAX_RULES && (rs->id_used[next] || (prev && prev->id_used[next])))
 			next++;
@@ -48,12 +90,13 @@ static int assign_ids(struct hyp_ruleset *rs, const struct hyp_ruleset *prev)
 			for (next = 0; next < HYP_MAX_RULES && rs->id_used[next]; next++)
 				;
 		if (next == HYP_MAX_RULES)
-			return -E2BIG;
+			err = -E2BIG;
+		else
+			rs->id_used[next] = 1;
 		rs->rules[i].id = next;
-		rs->id_used[next] = 1;
-		rs->fresh[i] = 1;
 	}
-	return 0;
+	free(ix.slot);
+	return err;
 }
 
 int hyp_ruleset_build(struct hyp_ruleset *rs, const struct hyp_config_file *cf,

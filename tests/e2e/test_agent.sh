@@ -26,7 +26,12 @@ events:
   accept: new-flow
 EOF
 
+# systemd's notify protocol, on a socket of our own
+bg b "$NETPEER" listen unix "$WORK/notify" 0 -o "$WORK/notify.rx"
+sleep 0.2
+export NOTIFY_SOCKET=$WORK/notify WATCHDOG_USEC=1000000
 check "agent starts and reports running" start_agent "$WORK/conf.yaml"
+unset NOTIFY_SOCKET WATCHDOG_USEC
 check "XDP program attached to the receiving veth" xdp_attached
 grep -q "XDP attached in native mode" "$WORK/agent.err"
 ok $? "native mode on veth"
@@ -92,11 +97,38 @@ ok $? "stats: 3 alerts, no event lost"
 "$HYPERION" stats | grep -q "look-only"
 ok $? "hyperion stats prints a table"
 
+kill -HUP "$AGENT_PID"
+wait_for "$WORK/agent.err" "reloaded" 5
+sleep 1.2
 stop_agent
 [ "$AGENT_STATUS" = 0 ]
 ok $? "SIGTERM: agent exits 0"
+sleep 0.2
+grep -q ' READY=1$' "$WORK/notify.rx" && grep -q ' WATCHDOG=1$' "$WORK/notify.rx" &&
+	grep -q 'RELOADING=1\\x0aMONOTONIC_USEC=[0-9]*$' "$WORK/notify.rx" &&
+	grep -q ' STOPPING=1$' "$WORK/notify.rx"
+ok $? "sd_notify: READY=1, WATCHDOG=1 pings, RELOADING=1 with MONOTONIC_USEC, STOPPING=1"
+[ "$(awk '{ print $2 }' "$WORK/notify.rx" | grep -n . | grep -E 'READY|RELOADING|STOPPING' |
+	tr '\n' ' ' | sed 's/[0-9]*://g; s/\\x0aMONOTONIC_USEC=[0-9]*//')" = \
+	"READY=1 RELOADING=1 READY=1 STOPPING=1 " ]
+ok $? "sd_notify states in order: READY, RELOADING, READY, STOPPING"
 ! xdp_attached
 ok $? "SIGTERM leaves no XDP program attached"
 [ ! -e "/sys/fs/bpf/hyperion/$IF_B" ]
 ok $? "SIGTERM removes the pins"
+
+# Attaching fails on the second interface (someone else's XDP program is
+# there): the first one is detached again, nothing is left, exit 1.
+IF_C=hyc$ID
+in_b ip link add "$IF_C" type veth peer name "hyd$ID" && in_b ip link set "$IF_C" up &&
+	in_b ip link set dev "$IF_C" xdpgeneric obj "$BUILD/hyperion.bpf.o" sec xdp.frags
+ok $? "another XDP program sits on a second interface"
+sed -i "s/^  - name: $IF_B$/  - name: $IF_B\n  - name: $IF_C/" "$WORK/conf.yaml"
+in_b "$HYPERION" run -c "$WORK/conf.yaml" >/dev/null 2>"$WORK/fail.err"
+[ $? = 1 ]
+ok $? "attach failure: exit status 1"
+grep -q "$IF_C already has an XDP program that is not Hyperion's" "$WORK/fail.err"
+ok $? "the error names the interface and says what to do"
+! xdp_attached && [ ! -e "/sys/fs/bpf/hyperion/$IF_B" ]
+ok $? "what was attached before the failure is undone, pins removed"
 done_testing

@@ -3,7 +3,8 @@
  * netpeer: the test and demo traffic peer, so that tests need nothing but
  * what the project builds.
  *
- *   netpeer listen tcp|udp ADDR PORT [-t SECONDS] [-o FILE]
+ *   netpeer listen tcp|udp|unix ADDR PORT [-t SECONDS] [-o FILE]
+ *       (unix: a datagram socket bound at path ADDR; PORT is ignored)
  *       Receives until SIGTERM (or SECONDS); writes one line per datagram or
  *       TCP read: "<CLOCK_REALTIME ns> <payload, escaped>" to FILE or stdout,
  *       then "# received N messages" on stderr.
@@ -29,6 +30,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include "pattern.h"
 
 static volatile sig_atomic_t stop;
@@ -50,6 +52,16 @@ static double now_s(void)
 static int make_addr(const char *host, const char *port, struct sockaddr_storage *ss,
 		     socklen_t *len)
 {
+	struct sockaddr_un *un = (struct sockaddr_un *)ss;
+
+	if (host[0] == '/') {
+		memset(ss, 0, sizeof(*ss));
+		un->sun_family = AF_UNIX;
+		snprintf(un->sun_path, sizeof(un->sun_path), "%s", host);
+		*len = sizeof(*un);
+		unlink(host);
+		return AF_UNIX;
+	}
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
 
