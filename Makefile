@@ -70,7 +70,7 @@ UNIT_TESTS   := test_sigcompile test_pattern test_config test_console test_outpu
 BPF_TESTS    := test_xdp test_diff test_clock
 E2E_TESTS    := $(sort $(wildcard tests/e2e/test_*.sh))
 TEST_BINS    := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) $(BPF_TESTS))
-TOOLS        := $(BUILD)/tests/netpeer
+TOOLS        := $(BUILD)/tests/netpeer $(BUILD)/tests/corpus
 # The BPF suites again, in qemu on Debian 12's own kernel (6.1).
 KERNEL_TESTS := tests/kernel/vm-test_xdp.sh tests/kernel/vm-test_diff.sh
 
@@ -115,10 +115,10 @@ $(BUILD)/tests/%: tests/bpf/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
 
-$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libhyperion.a
+$(BUILD)/tests/%: tests/tools/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $< $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
 
 $(BUILD)/tests/lib/%.o: ALL_CFLAGS += -Itests/lib
 
