@@ -54,7 +54,7 @@ $(BUILD)/config.mk: scripts/install-deps.sh Makefile
 
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2 -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DHYP_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DHYP_VERSION='"$(VERSION)"' \
 	     -Iebpf -Iagent -I$(BUILD) $(DEP_CFLAGS)
 BPF_CFLAGS = -O2 -g -Wall -Werror -target bpf -mcpu=v3 -I/usr/include/$(MULTIARCH) -Iebpf
 
@@ -73,10 +73,13 @@ TEST_BINS    := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) $(BPF_TESTS))
 TOOLS        := $(BUILD)/tests/netpeer $(BUILD)/tests/corpus
 # The BPF suites again, in qemu on Debian 12's own kernel (6.1).
 KERNEL_TESTS := tests/kernel/vm-test_xdp.sh tests/kernel/vm-test_diff.sh
+# The unit (offline, and under systemd in a container), the .deb (built,
+# linted, installed, purged) and the RPMs (built, linted).
+PACKAGE_TESTS := tests/package/test_unit.sh tests/package/test_deb.sh tests/package/test_rpm.sh
 
 C_SOURCES := $(wildcard ebpf/*.[ch] agent/*.[ch] tests/*/*.[ch])
 
-.PHONY: all demo check check-unit check-bpf check-e2e check-kernel format-check test-deps \
+.PHONY: bench deb rpm check-package all demo check check-unit check-bpf check-e2e check-kernel format-check test-deps \
 	install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -85,7 +88,7 @@ all: $(BUILD)/hyperion
 
 $(BUILD)/hyperion: $(BUILD)/agent/main.o $(BUILD)/libhyperion.a
 	$(call msg,CCLD,$@)
-	$(Q)$(CC) $^ $(DEP_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(DEP_LIBS) -o $@
 
 $(BUILD)/hyperion.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(BUILD)/config.mk
 	$(call msg,BPF,$@)
@@ -108,17 +111,20 @@ $(BUILD)/libhyperion.a: $(LIB_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a \
+		$(DEP_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/bpf/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a \
+		$(DEP_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/tools/%.c $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a $(DEP_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(ALL_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a \
+		$(DEP_LIBS) -o $@
 
 $(BUILD)/tests/lib/%.o: ALL_CFLAGS += -Itests/lib
 
@@ -144,17 +150,36 @@ $(BUILD)/tests/bench/%.o: tests/bench/%.c $(SKEL) $(BUILD)/rotate.skel.h $(wildc
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LIB_OBJ) $(TEST_LIB_OBJ) $(BUILD)/libhyperion.a
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $^ $(DEP_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(DEP_LIBS) -o $@
 
 test-deps:
-	$(Q)scripts/install-deps.sh test
+	$(Q)scripts/install-deps.sh test package
 
 demo: all test-deps $(TOOLS)
 	$(Q)scripts/demo.sh
 
+# Packages from a clean copy of the work tree, into build/packages/.
+deb:
+	$(Q)scripts/install-deps.sh package
+	$(Q)packaging/build-deb.sh
+rpm:
+	$(Q)scripts/install-deps.sh package
+	$(Q)packaging/build-rpm.sh
+
+check-package: all
+	$(Q)scripts/install-deps.sh package
+	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(PACKAGE_TESTS)
+
+BENCHES := $(addprefix $(BUILD)/bench/,bench_match bench_pps rawsend)
+
+# Benchmarks report, they never fail the suite: about 12 minutes here.
+bench: all test-deps $(TOOLS) $(BENCHES)
+	$(Q)scripts/install-deps.sh bench
+	$(Q)BUILD=$(BUILD) tests/bench/run-bench.sh
+
 check: all test-deps $(TEST_BINS) $(TOOLS)
 	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS) $(E2E_TESTS) $(KERNEL_TESTS) \
-		tests/format-check.sh
+		$(PACKAGE_TESTS) tests/format-check.sh
 
 format-check:
 	$(Q)tests/run-tests.sh tests/format-check.sh

@@ -13,11 +13,14 @@
 #include "log.h"
 #include "output.h"
 
+/* Interfaces are not checked here: one missing at boot is a runtime
+ * failure (exit 1, which systemd retries), found when attaching; only
+ * check-config reports it as a configuration error. */
 static int load_config(const char *path, struct hyp_config_file *cf)
 {
 	struct hyp_config_error err, warn = { { 0 } };
 
-	if (hyp_config_load(path, 1, cf, &err, &warn)) {
+	if (hyp_config_load(path, 0, cf, &err, &warn)) {
 		log_err("%s", err.msg);
 		return -EINVAL;
 	}

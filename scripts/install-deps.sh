@@ -14,7 +14,7 @@
 #                zlib-devel libyaml-devel systemd-devel pkgconf-pkg-config make gcc
 #   test:    dnf install iproute procps-ng clang-tools-extra util-linux jq rsyslog systemd
 #            qemu-system-x86 busybox
-#   package: dnf install rpm-build rpmlint
+#   package: dnf install rpm-build rpmlint elfutils mandoc systemd-container
 set -eu
 
 check_only=0
@@ -65,12 +65,20 @@ for set in "$@"; do
 	bench)
 		need_pkg gnuplot-nox have_cmd gnuplot
 		need_pkg wamerican have_file /usr/share/dict/words
+		need_pkg iptables have_cmd iptables
+		need_pkg ulogd2 have_cmd ulogd
+		need_pkg ulogd2-json have_file /usr/lib/x86_64-linux-gnu/ulogd/ulogd_output_JSON.so
+		need_pkg ethtool have_cmd ethtool
 		;;
 	package)
 		need_pkg dpkg-dev have_cmd dpkg-buildpackage
 		need_pkg debhelper have_cmd dh
 		need_pkg lintian have_cmd lintian
 		need_pkg rpm have_cmd rpmbuild
+		need_pkg rpmlint have_cmd rpmlint
+		need_pkg elfutils have_cmd eu-strip
+		need_pkg mandoc have_cmd mandoc
+		need_pkg systemd-container have_cmd systemd-nspawn
 		;;
 	*)
 		echo "install-deps: unknown set '$set' (build, test, bench, package)" >&2
