@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The raw loop the telemetry pipeline is compared with: the same messages
+ * the agent would send (hyp_rfc5424, hyp_journal_fields of a DROP record),
+ * through the same API (sendmmsg in batches of 64 over UDP, send over TCP
+ * with octet counting, sd_journal_sendv), as fast as one thread can.
+ *
+ *   rawsend udp|tcp HOST PORT SECONDS
+ *   rawsend journald - - SECONDS
+ *
+ * Prints "messages N seconds S rate R cpu_us_per_1000 C".
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <systemd/sd-journal.h>
+#include "output.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void record(struct hyp_record *r)
+{
+	struct hyp_ev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = HYP_EVENT_DROP;
+	memcpy(ev.src, "\xc6\x12\x00\x01", 4);
+	memcpy(ev.dst, "\xc6\x12\x00\x02", 4);
+	ev.sport = 40000;
+	ev.dport = 9000;
+	ev.protocol = 17;
+	memcpy(ev.sig, "hack", 4);
+	ev.siglen = 4;
+	ev.rule = "hack";
+	ev.action = HYP_ACTION_DROP;
+	ev.ifname = "hyb1";
+	clock_gettime(CLOCK_REALTIME, &ev.wall);
+	hyp_record_event(r, &ev);
+}
+
+int main(int argc, char **argv)
+{
+	static char msgs[64][HYP_SYSLOG_MAX + 16];
+	struct hyp_syslog_header h = { .facility = 16, .hostname = "bench", .pen = 32473 };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	static struct hyp_journal_entry e;
+	struct hyp_record r;
+	unsigned long long n = 0;
+	double t0, c0, secs;
+	int fd = -1, tcp;
+
+	if (argc != 5)
+		return 2;
+	tcp = !strcmp(argv[1], "tcp");
+	secs = atof(argv[4]);
+	h.pid = (unsigned long)getpid();
+	record(&r);
+	if (strcmp(argv[1], "journald")) {
+		inet_pton(AF_INET, argv[2], &to.sin_addr);
+		to.sin_port = htons((uint16_t)atoi(argv[3]));
+		fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)))
+			return 1;
+	}
+	t0 = now();
+	c0 = cpu_s();
+	while (now() - t0 < secs) {
+		for (int i = 0; i < 64; i++) {
+			size_t len;
+
+			r.ev.seq = ++n;
+			if (fd < 0) {
+				hyp_journal_fields(&r, &e);
+				sd_journal_sendv(e.iov, (int)e.n);
+				continue;
+			}
+			len = hyp_rfc5424(&r, &h, msgs[i] + 8, HYP_SYSLOG_MAX);
+			if (tcp) {
+				int hl = snprintf(msgs[i], 8, "%zu ", len);
+
+				memmove(msgs[i] + hl, msgs[i] + 8, len);
+				len += (size_t)hl;
+			} else {
+				memmove(msgs[i], msgs[i] + 8, len);
+			}
+			iov[i] = (struct iovec){ msgs[i], len };
+			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
+							       .msg_iovlen = 1 } };
+		}
+		if (fd >= 0 && !tcp)
+			sendmmsg(fd, mm, 64, 0);
+		for (int i = 0; fd >= 0 && tcp && i < 64; i++)
+			if (send(fd, iov[i].iov_base, iov[i].iov_len, MSG_NOSIGNAL) < 0)
+				return 1;
+	}
+	secs = now() - t0;
+	printf("messages %llu seconds %.3f rate %.0f cpu_us_per_1000 %.1f\n", n, secs,
+	       (double)n / secs, (cpu_s() - c0) * 1e9 / (double)n);
+	return 0;
+}

@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# report.sh DIR MACHINE: plots (gnuplot) and summary.md from the CSV files
+# of run-bench.sh, with where the results stand against the targets.
+set -u
+D=$1
+MACHINE=$2
+S=$D/summary.md
+
+col() { # col FILE KIND SIGS PAYLOAD MATCH FIELD: one value of match.csv
+	awk -F, -v k="$2" -v s="$3" -v p="$4" -v m="$5" -v f="$6" \
+		'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		 $1 == k && $2 == s && $3 == p && $4 == m { print $h[f] }' "$1"
+}
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "not met" }'; }
+declare -A r64 b1k b10k rise
+
+{
+	echo "# Hyperion benchmark results"
+	echo
+	echo "$MACHINE"
+	echo
+	echo "## Per-packet cost (BPF_PROG_TEST_RUN, 64 different payloads in rotation)"
+	echo
+	echo "Median of interleaved rounds; ratio to a no-op XDP program measured in the same"
+	echo "run; ns per payload byte = (hyperion - floor) / payload."
+	echo
+	echo "| traffic | signatures | payload | match | ns/packet | x floor | ns/byte |"
+	echo "|---|---|---|---|---|---|---|"
+	awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %.0f | %.1f | %.3f |\n", $1, $2, $3, $4, $7, $8, $9 }' \
+		"$D/match.csv"
+	echo
+	echo "### Against the targets"
+	echo
+	echo "| target | random | text |"
+	echo "|---|---|---|"
+	for k in random text; do
+		r64[$k]=$(col "$D/match.csv" $k 1000 64 none ratio_to_floor)
+		b1k[$k]=$(col "$D/match.csv" $k 1000 1400 none ns_per_payload_byte)
+		b10k[$k]=$(col "$D/match.csv" $k 10000 1400 none ns_per_payload_byte)
+		n1=$(col "$D/match.csv" $k 1 1400 none hyperion_ns)
+		n10k=$(col "$D/match.csv" $k 10000 1400 none hyperion_ns)
+		rise[$k]=$(awk -v a="$n1" -v b="$n10k" 'BEGIN { printf "%.0f", (b / a - 1) * 100 }')
+	done
+	echo "| 64-byte payload, 1000 signatures <= 2.0x floor | ${r64[random]}x ($(verdict "${r64[random]}" 2.0)) | ${r64[text]}x ($(verdict "${r64[text]}" 2.0)) |"
+	echo "| 1400 bytes, 1000 signatures <= 0.8 ns/byte | ${b1k[random]} ($(verdict "${b1k[random]}" 0.8)) | ${b1k[text]} ($(verdict "${b1k[text]}" 0.8)) |"
+	echo "| 1400 bytes, 10,000 signatures <= 1.0 ns/byte | ${b10k[random]} ($(verdict "${b10k[random]}" 1.0)) | ${b10k[text]} ($(verdict "${b10k[text]}" 1.0)) |"
+	echo "| 1 -> 10,000 signatures at 1400 bytes: rise <= 20 % | ${rise[random]} % ($(verdict "${rise[random]}" 20)) | ${rise[text]} % ($(verdict "${rise[text]}" 20)) |"
+	echo
+	echo "![ns per packet, random](match_random.png) ![ns per packet, text](match_text.png)"
+	echo
+	echo "## Packets per second over veth"
+	echo
+	echo "Receiver-side rate, median of interleaved windows; the baseline is a no-op XDP"
+	echo "drop measured between the windows of each case."
+	echo
+	echo "| frame | traffic | case | pps | x no-op drop | +ns/packet |"
+	echo "|---|---|---|---|---|---|"
+	awk -F, 'NR > 1 { printf "| %s | %s | %s | %.0f | %.2f | %.0f |\n", $1, $2, $3, $4, $6, $7 }' "$D/pps.csv"
+	echo
+	echo "Target, Hyperion with 1000 signatures dropping at least as many packets per second"
+	echo "as iptables with a single string rule (bm), matching traffic:"
+	echo
+	for f in 64 512 1400; do
+		h=$(awk -F, -v f=$f '$1 == f && $2 == "match" && $3 == "hyperion-1000" { print $4 }' "$D/pps.csv")
+		i=$(awk -F, -v f=$f '$1 == f && $2 == "match" && $3 == "iptables-bm-1" { print $4 }' "$D/pps.csv")
+		echo "- $f-byte frames: Hyperion $h pps, iptables $i pps: $(awk -v h="$h" -v i="$i" 'BEGIN { print (h >= i) ? "met" : "not met" }')"
+	done
+	echo
+	echo "![pps against rules](pps.png)"
+	echo
+	echo "## Telemetry pipeline"
+	echo
+	echo "| section | case | value | unit | detail |"
+	echo "|---|---|---|---|---|"
+	awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$D/telemetry.csv"
+} >"$S"
+
+command -v gnuplot >/dev/null || exit 0
+for k in random text; do
+	for n in 1 100 1000 10000; do
+		awk -F, -v k=$k -v n=$n '$1 == k && $2 == n && $4 == "none" { print $3, $7 }' "$D/match.csv" \
+			>"$D/match_${k}_$n.dat"
+	done
+	gnuplot <<EOF
+set terminal pngcairo size 800,500
+set output "$D/match_$k.png"
+set title "Hyperion per-packet cost, $k traffic, no match"
+set xlabel "payload bytes"
+set ylabel "ns per packet"
+set key left top
+plot for [n in "1 100 1000 10000"] "$D/match_${k}_".n.".dat" with linespoints title n." signatures"
+EOF
+done
+for f in 64 512 1400; do
+	awk -F, -v f=$f '$1 == f && $2 == "match" && $3 ~ /^hyperion-/ { sub("hyperion-", "", $3); print $3, $4 }' \
+		"$D/pps.csv" >"$D/pps_h_$f.dat"
+	awk -F, -v f=$f '$1 == f && $2 == "match" && $3 ~ /^iptables-bm-/ { sub("iptables-bm-", "", $3); print $3, $4 }' \
+		"$D/pps.csv" >"$D/pps_i_$f.dat"
+done
+gnuplot <<EOF
+set terminal pngcairo size 800,500
+set output "$D/pps.png"
+set title "Matching traffic dropped per second over veth"
+set xlabel "signatures / string rules"
+set ylabel "packets per second"
+set logscale xy
+set key right top
+plot for [f in "64 512 1400"] "$D/pps_h_".f.".dat" with linespoints title "Hyperion, ".f." B", \
+     for [f in "64 512 1400"] "$D/pps_i_".f.".dat" with linespoints dashtype 2 title "iptables bm, ".f." B"
+EOF
