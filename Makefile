@@ -5,7 +5,8 @@
 #   make            build everything into build/
 #   make demo       install what is missing, build, show Hyperion working (root)
 #   make check      install what is missing, build, run every test (as root)
-#   make check-unit / check-bpf    quicker subsets
+#   make check-unit / check-bpf / check-e2e / check-kernel / check-package /
+#        check-fuzz / check-asan       quicker subsets; make fuzz fuzzes longer
 #   make install    honours DESTDIR and PREFIX
 #   V=1             show the commands
 #
@@ -79,7 +80,7 @@ PACKAGE_TESTS := tests/package/test_unit.sh tests/package/test_deb.sh tests/pack
 
 C_SOURCES := $(wildcard ebpf/*.[ch] agent/*.[ch] tests/*/*.[ch])
 
-.PHONY: bench deb rpm check-package all demo check check-unit check-bpf check-e2e check-kernel format-check test-deps \
+.PHONY: bench deb rpm check-package check-fuzz check-asan fuzz all demo check check-unit check-bpf check-e2e check-kernel format-check test-deps \
 	install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -177,9 +178,9 @@ bench: all test-deps $(TOOLS) $(BENCHES)
 	$(Q)scripts/install-deps.sh bench
 	$(Q)BUILD=$(BUILD) tests/bench/run-bench.sh
 
-check: all test-deps $(TEST_BINS) $(TOOLS)
-	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS) $(E2E_TESTS) $(KERNEL_TESTS) \
-		$(PACKAGE_TESTS) tests/format-check.sh
+check: all test-deps $(TEST_BINS) $(TOOLS) $(FUZZ_BINS) $(ASAN_TESTS)
+	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS) $(ASAN_TESTS) $(E2E_TESTS) \
+		$(KERNEL_TESTS) $(PACKAGE_TESTS) tests/fuzz/run-fuzz.sh tests/format-check.sh
 
 format-check:
 	$(Q)tests/run-tests.sh tests/format-check.sh

@@ -45,7 +45,9 @@ void hyp_clock_refresh(struct hyp_clock *c)
 
 struct timespec hyp_clock_wall(const struct hyp_clock *c, uint64_t mono_ns)
 {
-	int64_t ns = (int64_t)mono_ns + c->offset_ns;
+	/* Wrapping unsigned sum: a record with an absurd timestamp (never the
+	 * kernel's) must not make the addition undefined. */
+	int64_t ns = (int64_t)(mono_ns + (uint64_t)c->offset_ns);
 	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
 
 	if (ts.tv_nsec < 0) {

@@ -17,7 +17,7 @@ int hyp_log_level(void)
 	return max_level;
 }
 
-static void vlog(int level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0))) vlog(int level, const char *fmt, va_list ap)
 {
 	static const char *const names[8] = { "emerg",	 "alert",  "crit", "error",
 					      "warning", "notice", "info", "debug" };

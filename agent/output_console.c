@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "config.h"
 #include "output.h"
@@ -29,7 +30,8 @@ size_t hyp_console_line(const struct hyp_ev *ev, int color, char *buf, size_t ca
 	struct tm tm;
 	int n;
 
-	localtime_r(&secs, &tm);
+	if (!localtime_r(&secs, &tm)) /* a year beyond int: only from a forged record */
+		memset(&tm, 0, sizeof(tm));
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	n = snprintf(buf, cap, "[%s] %s%s%s %s -> %s %s", when, color ? colors[ev->type % 3] : "",
 		     hyp_ev_type_name(ev->type), color ? RESET : "",
@@ -51,7 +53,8 @@ static void line_time(struct strbuf *b, const struct timespec *ts)
 	time_t secs = ts->tv_sec;
 	struct tm tm;
 
-	localtime_r(&secs, &tm);
+	if (!localtime_r(&secs, &tm))
+		memset(&tm, 0, sizeof(tm));
 	strftime(when, sizeof(when), "[%Y-%m-%d %H:%M:%S] ", &tm);
 	sb_str(b, when);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
 #include <systemd/sd-journal.h>
 #include "log.h"
 #include "output.h"
@@ -121,6 +122,7 @@ void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e)
 
 #define BATCH	       64
 #define BACKOFF_MAX_MS 5000
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 void *hyp_journald_worker(void *arg)
 {
@@ -131,11 +133,16 @@ void *hyp_journald_worker(void *arg)
 	size_t n;
 
 	while ((n = hyp_queue_pop(&o->q, recs, BATCH, -1))) {
+		/* sd_journal_sendv() reports success when journald's socket does
+		 * not exist at all: that is "away" too */
+		int absent = access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
+
 		for (size_t i = 0; i < n; i++) {
-			int err;
+			int err = absent;
 
 			hyp_journal_fields(&recs[i], &e);
-			err = sd_journal_sendv(e.iov, (int)e.n);
+			if (!err)
+				err = sd_journal_sendv(e.iov, (int)e.n);
 			if (!err) {
 				__atomic_fetch_add(&o->sent, 1, __ATOMIC_RELAXED);
 				__atomic_store_n(&o->down, 0, __ATOMIC_RELAXED);

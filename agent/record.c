@@ -51,7 +51,8 @@ const char *hyp_rfc3339(const struct timespec *ts, char *buf)
 	struct tm tm;
 	size_t n;
 
-	gmtime_r(&secs, &tm);
+	if (!gmtime_r(&secs, &tm)) /* a year beyond int: only from a forged record */
+		memset(&tm, 0, sizeof(tm));
 	n = strftime(buf, HYP_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + n, HYP_TIME_MAX - n, ".%06ldZ", (long)(ts->tv_nsec / 1000));
 	return buf;

@@ -13,6 +13,7 @@
 #   build:   dnf install clang llvm bpftool libbpf-devel elfutils-libelf-devel
 #                zlib-devel libyaml-devel systemd-devel pkgconf-pkg-config make gcc
 #   test:    dnf install iproute procps-ng clang-tools-extra util-linux jq rsyslog systemd
+#            valgrind compiler-rt
 #            qemu-system-x86 busybox
 #   package: dnf install rpm-build rpmlint elfutils mandoc systemd-container
 set -eu
@@ -35,6 +36,10 @@ need_pkg() { # need_pkg DEBIAN_PACKAGE TEST...
 have_cmd() { command -v "$1" || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
 have_pc() { pkg-config --exists "$1"; }
 have_file() { [ -e "$1" ]; }
+have_fuzzer() { # clang links libFuzzer, ASan and UBSan
+	printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }\n' |
+		clang -fsanitize=fuzzer,address,undefined -x c - -o /dev/null
+}
 
 for set in "$@"; do
 	case $set in
@@ -56,6 +61,8 @@ for set in "$@"; do
 		need_pkg procps have_cmd pkill
 		need_pkg clang-format have_cmd clang-format
 		need_pkg util-linux have_cmd nsenter
+		need_pkg valgrind have_cmd valgrind
+		need_pkg libclang-rt-14-dev have_fuzzer
 		need_pkg jq have_cmd jq
 		need_pkg rsyslog have_cmd rsyslogd
 		need_pkg systemd have_file /lib/systemd/systemd-journald

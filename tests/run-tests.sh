@@ -14,6 +14,7 @@ trap 'rm -f "$log"' EXIT
 
 for suite in "$@"; do
 	name=$(basename "$suite")
+	case $suite in */asan/*) name="asan/$name" ;; esac
 	start=$(date +%s)
 	"$suite" >"$log" 2>&1
 	rc=$?

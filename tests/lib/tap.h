@@ -12,7 +12,8 @@
 
 static int tap_n, tap_failed;
 
-static inline void tap_vline(int pass, const char *skip, const char *fmt, va_list ap)
+static inline void __attribute__((format(printf, 3, 0)))
+tap_vline(int pass, const char *skip, const char *fmt, va_list ap)
 {
 	printf("%sok %d - ", pass ? "" : "not ", ++tap_n);
 	vprintf(fmt, ap);

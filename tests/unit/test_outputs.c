@@ -32,6 +32,9 @@ static struct hyp_record event(__u8 type, const char *sig, size_t siglen)
 	ev.ifname = "eth0";
 	ev.seq = 42;
 	hyp_record_event(&r, &ev);
+	/* r is returned by copy: point at the literals, not into this frame */
+	r.ev.rule = ev.rule;
+	r.ev.ifname = ev.ifname;
 	return r;
 }
 
