@@ -68,6 +68,7 @@ for set in "$@"; do
 		need_pkg systemd have_file /lib/systemd/systemd-journald
 		need_pkg qemu-system-x86 have_cmd qemu-system-x86_64
 		need_pkg busybox-static have_file /bin/busybox
+		need_pkg xz-utils have_cmd xz
 		;;
 	bench)
 		need_pkg gnuplot-nox have_cmd gnuplot
@@ -86,6 +87,8 @@ for set in "$@"; do
 		need_pkg elfutils have_cmd eu-strip
 		need_pkg mandoc have_cmd mandoc
 		need_pkg systemd-container have_cmd systemd-nspawn
+		need_pkg cpio have_cmd cpio
+		need_pkg man-db have_cmd man
 		;;
 	*)
 		echo "install-deps: unknown set '$set' (build, test, bench, package)" >&2
