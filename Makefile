@@ -73,7 +73,7 @@ E2E_TESTS    := $(sort $(wildcard tests/e2e/test_*.sh))
 TEST_BINS    := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) $(BPF_TESTS))
 TOOLS        := $(BUILD)/tests/netpeer $(BUILD)/tests/corpus
 # The BPF suites again, in qemu on Debian 12's own kernel (6.1).
-KERNEL_TESTS := tests/kernel/vm-test_xdp.sh tests/kernel/vm-test_diff.sh
+KERNEL_TESTS := tests/kernel/vm-test_xdp.sh tests/kernel/vm-test_diff.sh tests/kernel/vm-attach.sh
 # The unit (offline, and under systemd in a container), the .deb (built,
 # linted, installed, purged) and the RPMs (built, linted).
 PACKAGE_TESTS := tests/package/test_unit.sh tests/package/test_deb.sh tests/package/test_rpm.sh

@@ -649,6 +649,7 @@ static void test_many(void)
 	struct pkt_opts o;
 	__u8 frame[256], payload[64];
 	int found = 0, clean = 0;
+	__u64 insns;
 
 	for (unsigned int i = 0; i < 10000; i++) {
 		__u8 b[8];
@@ -685,8 +686,15 @@ static void test_many(void)
 	   "each of %d sampled signatures found, benign "
 	   "packet passes",
 	   found);
+	insns = xrun_verified_insns(&x);
 	diag("note: verifier processed %llu instructions for the program (limit 1000000)",
-	     (unsigned long long)xrun_verified_insns(&x));
+	     (unsigned long long)insns);
+	/* the program does not depend on the rule set: this is its largest
+	 * configuration; half the verifier's limit is the budget */
+	ok(insns > 0 && insns < 500000,
+	   "verifier budget: %llu processed instructions, under "
+	   "500000 (half the limit)",
+	   (unsigned long long)insns);
 }
 
 int main(void)

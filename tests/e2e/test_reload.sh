@@ -8,6 +8,7 @@
 # is configured.
 . "$(dirname "$0")/lib.sh"
 
+command -v jq >/dev/null || skip_all "jq is not installed"
 setup_net || { echo "Bail out! cannot create namespaces and veth"; exit 1; }
 
 conf() { # conf WITH_B
@@ -38,7 +39,7 @@ conf 0
 check "agent starts with signature A" start_agent "$WORK/conf.yaml"
 bg b "$NETPEER" listen udp 198.18.0.2 9000 -o "$WORK/rx"
 sleep 0.2
-bg a "$NETPEER" send udp 198.18.0.2 9000 "A-%n-AAAAhack" -n 0 -r 2000 -t 30
+bg a "$NETPEER" send udp 198.18.0.2 9000 "A-%n-AAAAhack" -n 0 -r 2000 -t 30 2>"$WORK/send_a.err"
 SEND_A=$LAST_PID
 bg a "$NETPEER" send udp 198.18.0.2 9000 "B-%n-BBBBhack" -n 0 -r 2000 -t 30
 SEND_B=$LAST_PID
@@ -88,6 +89,10 @@ done <"$WORK/b-windows"
 ok $? "no B datagram arrived while B was configured ($in_window)"
 [ "$b_rx" -gt 100 ]
 ok $? "B datagrams arrive while B is not configured ($b_rx)"
+sent_a=$(awk '/sent/ { print $3 }' "$WORK/send_a.err")
+hits_a=$("$HYPERION" stats --json | jq '.interfaces[].signatures["sig-a"]')
+[ -n "$sent_a" ] && [ "$hits_a" = "$sent_a" ]
+ok $? "sig-a's hit counter survived every reload: $hits_a hits for $sent_a A datagrams sent"
 grep "reloaded" "$WORK/agent.err" | sed 's/^/# /' | tail -2
 stop_agent
 ok $? "agent stops"
