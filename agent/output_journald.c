@@ -6,7 +6,6 @@
  * away, the worker backs off and the queue absorbs, then discards and
  * counts.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include <systemd/sd-journal.h>
 #include "log.h"
 #include "output.h"
-#include "pattern.h"
 #include "strbuf.h"
 
 struct fields {
@@ -58,43 +56,12 @@ static const char *msgid(const struct hyp_record *r)
 	return r->ev.type == HYP_EVENT_SIG_MATCH ? HYP_MSGID_SIG_MATCH : HYP_MSGID_ACCEPT;
 }
 
-static void signature_fields(struct fields *f, const struct hyp_record *r)
-{
-	char text[4 * HYP_SIG_LEN + 1], hex[2 * HYP_SIG_LEN + 1];
-
-	if (r->ev.type == HYP_EVENT_ACCEPT)
-		return;
-	hyp_pattern_escape(r->ev.sig, r->ev.siglen, text, sizeof(text));
-	hyp_pattern_hex(r->ev.sig, r->ev.siglen, hex, sizeof(hex));
-	field(f, "HYPERION_SIGNATURE", text);
-	field(f, "HYPERION_SIGNATURE_HEX", hex);
-	if (r->ev.rule)
-		field(f, "HYPERION_RULE", r->ev.rule);
-	if (r->ev.action >= 0)
-		field(f, "HYPERION_ACTION", r->ev.action == HYP_ACTION_DROP ? "drop" : "alert");
-}
-
-static void event_fields(struct fields *f, const struct hyp_record *r)
-{
-	char addr[INET6_ADDRSTRLEN], proto[4], when[HYP_TIME_MAX];
-	int af = r->ev.ipv6 ? AF_INET6 : AF_INET;
-
-	field(f, "HYPERION_SRC_ADDR", inet_ntop(af, r->ev.src, addr, sizeof(addr)));
-	field_u64(f, "HYPERION_SRC_PORT", r->ev.sport);
-	field(f, "HYPERION_DST_ADDR", inet_ntop(af, r->ev.dst, addr, sizeof(addr)));
-	field_u64(f, "HYPERION_DST_PORT", r->ev.dport);
-	field(f, "HYPERION_PROTOCOL", hyp_proto_name(r->ev.protocol, proto));
-	field_u64(f, "HYPERION_PROTOCOL_NUMBER", r->ev.protocol);
-	signature_fields(f, r);
-	field(f, "HYPERION_INTERFACE", r->ev.ifname ? r->ev.ifname : "");
-	field_u64(f, "HYPERION_KTIME_NS", r->ev.ktime);
-	field(f, "HYPERION_TIME", hyp_rfc3339(&r->ev.wall, when));
-}
-
 void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e)
 {
-	char line[512], when[HYP_TIME_MAX];
+	struct hyp_field rf[HYP_FIELDS_MAX];
+	size_t n = hyp_record_fields(r, rf);
 	struct fields f = { .e = e };
+	char line[512], name[64];
 
 	e->n = 0;
 	sb_init(&f.b, e->buf, sizeof(e->buf));
@@ -105,18 +72,11 @@ void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e)
 	field(&f, "MESSAGE_ID", msgid(r));
 	field(&f, "HYPERION_EVENT", hyp_record_name(r));
 	field_u64(&f, "HYPERION_SEQ", r->ev.seq);
-	if (r->kind == HYP_REC_EVENT) {
-		event_fields(&f, r);
-	} else if (r->kind == HYP_REC_SUMMARY) {
-		field(&f, "HYPERION_SUMMARY_OF", hyp_ev_type_name(r->ev.type));
-		signature_fields(&f, r);
-		field(&f, "HYPERION_INTERFACE", r->ev.ifname ? r->ev.ifname : "");
-		field_u64(&f, "HYPERION_SUPPRESSED", r->count);
-		field(&f, "HYPERION_FIRST_TIME", hyp_rfc3339(&r->first, when));
-		field(&f, "HYPERION_LAST_TIME", hyp_rfc3339(&r->last, when));
-	} else {
-		field(&f, "HYPERION_SOURCE", r->source);
-		field_u64(&f, "HYPERION_LOST", r->count);
+	for (size_t i = 0; i < n; i++) {
+		if (!rf[i].journal)
+			continue;
+		snprintf(name, sizeof(name), "HYPERION_%s", rf[i].journal);
+		field(&f, name, rf[i].value);
 	}
 }
 

@@ -48,66 +48,11 @@ static void sd_param(struct strbuf *b, const char *name, const char *value)
 	sb_str(b, "\"");
 }
 
-static void sd_u64(struct strbuf *b, const char *name, uint64_t v)
-{
-	char num[24];
-	struct strbuf nb;
-
-	sb_init(&nb, num, sizeof(num));
-	sb_u64(&nb, v);
-	sd_param(b, name, num);
-}
-
-static void sd_signature(struct strbuf *b, const struct hyp_record *r)
-{
-	char text[4 * HYP_SIG_LEN + 1], hex[2 * HYP_SIG_LEN + 1];
-
-	if (r->ev.type == HYP_EVENT_ACCEPT)
-		return;
-	hyp_pattern_escape(r->ev.sig, r->ev.siglen, text, sizeof(text));
-	hyp_pattern_hex(r->ev.sig, r->ev.siglen, hex, sizeof(hex));
-	sd_param(b, "sig", text);
-	sd_param(b, "sighex", hex);
-	if (r->ev.rule)
-		sd_param(b, "rule", r->ev.rule);
-	if (r->ev.action >= 0)
-		sd_param(b, "action", r->ev.action == HYP_ACTION_DROP ? "drop" : "alert");
-}
-
-static void sd_event(struct strbuf *b, const struct hyp_record *r)
-{
-	char addr[INET6_ADDRSTRLEN], proto[4], when[HYP_TIME_MAX];
-
-	sd_param(b, "type", hyp_ev_type_name(r->ev.type));
-	sd_param(b, "src",
-		 inet_ntop(r->ev.ipv6 ? AF_INET6 : AF_INET, r->ev.src, addr, sizeof(addr)));
-	sd_u64(b, "sport", r->ev.sport);
-	sd_param(b, "dst",
-		 inet_ntop(r->ev.ipv6 ? AF_INET6 : AF_INET, r->ev.dst, addr, sizeof(addr)));
-	sd_u64(b, "dport", r->ev.dport);
-	sd_param(b, "proto", hyp_proto_name(r->ev.protocol, proto));
-	sd_u64(b, "protonum", r->ev.protocol);
-	sd_signature(b, r);
-	sd_param(b, "iface", r->ev.ifname ? r->ev.ifname : "");
-	sd_u64(b, "ktime", r->ev.ktime);
-	sd_param(b, "time", hyp_rfc3339(&r->ev.wall, when));
-}
-
-static void sd_summary(struct strbuf *b, const struct hyp_record *r)
-{
-	char when[HYP_TIME_MAX];
-
-	sd_param(b, "type", hyp_ev_type_name(r->ev.type));
-	sd_signature(b, r);
-	sd_param(b, "iface", r->ev.ifname ? r->ev.ifname : "");
-	sd_u64(b, "suppressed", r->count);
-	sd_param(b, "first", hyp_rfc3339(&r->first, when));
-	sd_param(b, "last", hyp_rfc3339(&r->last, when));
-}
-
 size_t hyp_rfc5424(const struct hyp_record *r, const struct hyp_syslog_header *h, char *buf,
 		   size_t cap)
 {
+	struct hyp_field rf[HYP_FIELDS_MAX];
+	size_t n = hyp_record_fields(r, rf);
 	char when[HYP_TIME_MAX], line[512];
 	struct strbuf b;
 
@@ -124,14 +69,9 @@ size_t hyp_rfc5424(const struct hyp_record *r, const struct hyp_syslog_header *h
 	sb_str(&b, hyp_record_name(r));
 	sb_str(&b, " [hyperion@");
 	sb_u64(&b, h->pen);
-	if (r->kind == HYP_REC_EVENT) {
-		sd_event(&b, r);
-	} else if (r->kind == HYP_REC_SUMMARY) {
-		sd_summary(&b, r);
-	} else {
-		sd_param(&b, "source", r->source);
-		sd_u64(&b, "lost", r->count);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (rf[i].sd)
+			sd_param(&b, rf[i].sd, rf[i].value);
 	sb_str(&b, "][meta sequenceId=\"");
 	sb_u64(&b, r->ev.seq);
 	sb_str(&b, "\"] ");

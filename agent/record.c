@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include "pattern.h"
 #include "record.h"
 
 void hyp_record_fix(struct hyp_record *r)
@@ -56,4 +58,90 @@ const char *hyp_rfc3339(const struct timespec *ts, char *buf)
 	n = strftime(buf, HYP_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + n, HYP_TIME_MAX - n, ".%06ldZ", (long)(ts->tv_nsec / 1000));
 	return buf;
+}
+
+struct fields {
+	struct hyp_field *f;
+	size_t n;
+};
+
+static char *add(struct fields *fs, const char *journal, const char *sd)
+{
+	struct hyp_field *f = &fs->f[fs->n++];
+
+	f->journal = journal;
+	f->sd = sd;
+	f->value[0] = 0;
+	return f->value;
+}
+
+static void add_str(struct fields *fs, const char *journal, const char *sd, const char *v)
+{
+	snprintf(add(fs, journal, sd), sizeof(fs->f->value), "%s", v);
+}
+
+static void add_u64(struct fields *fs, const char *journal, const char *sd, uint64_t v)
+{
+	snprintf(add(fs, journal, sd), sizeof(fs->f->value), "%llu", (unsigned long long)v);
+}
+
+static void add_addr(struct fields *fs, const char *journal, const char *sd, int ipv6,
+		     const uint8_t *a)
+{
+	inet_ntop(ipv6 ? AF_INET6 : AF_INET, a, add(fs, journal, sd), sizeof(fs->f->value));
+}
+
+static void add_time(struct fields *fs, const char *journal, const char *sd,
+		     const struct timespec *ts)
+{
+	hyp_rfc3339(ts, add(fs, journal, sd));
+}
+
+/* Signature, hex, rule and action; nothing for an ACCEPT. */
+static void add_signature(struct fields *fs, const struct hyp_record *r)
+{
+	if (r->ev.type == HYP_EVENT_ACCEPT)
+		return;
+	hyp_pattern_escape(r->ev.sig, r->ev.siglen, add(fs, "SIGNATURE", "sig"),
+			   sizeof(fs->f->value));
+	hyp_pattern_hex(r->ev.sig, r->ev.siglen, add(fs, "SIGNATURE_HEX", "sighex"),
+			sizeof(fs->f->value));
+	if (r->ev.rule)
+		add_str(fs, "RULE", "rule", r->ev.rule);
+	if (r->ev.action >= 0)
+		add_str(fs, "ACTION", "action", r->ev.action == HYP_ACTION_DROP ? "drop" : "alert");
+}
+
+size_t hyp_record_fields(const struct hyp_record *r, struct hyp_field *f)
+{
+	struct fields fs = { f, 0 };
+	char proto[4];
+
+	if (r->kind == HYP_REC_LOSS) {
+		add_str(&fs, "SOURCE", "source", r->source);
+		add_u64(&fs, "LOST", "lost", r->count);
+		return fs.n;
+	}
+	/* journald has the record's kind in HYPERION_EVENT already */
+	add_str(&fs, r->kind == HYP_REC_SUMMARY ? "SUMMARY_OF" : NULL, "type",
+		hyp_ev_type_name(r->ev.type));
+	if (r->kind == HYP_REC_EVENT) {
+		add_addr(&fs, "SRC_ADDR", "src", r->ev.ipv6, r->ev.src);
+		add_u64(&fs, "SRC_PORT", "sport", r->ev.sport);
+		add_addr(&fs, "DST_ADDR", "dst", r->ev.ipv6, r->ev.dst);
+		add_u64(&fs, "DST_PORT", "dport", r->ev.dport);
+		add_str(&fs, "PROTOCOL", "proto", hyp_proto_name(r->ev.protocol, proto));
+		add_u64(&fs, "PROTOCOL_NUMBER", "protonum", r->ev.protocol);
+	}
+	add_signature(&fs, r);
+	add_str(&fs, "INTERFACE", "iface", r->ev.ifname ? r->ev.ifname : "");
+	if (r->kind == HYP_REC_SUMMARY) {
+		add_u64(&fs, "SUPPRESSED", "suppressed", r->count);
+		add_time(&fs, "FIRST_TIME", "first", &r->first);
+		add_time(&fs, "LAST_TIME", "last", &r->last);
+	} else {
+		add_u64(&fs, "KTIME_NS", "ktime", r->ev.ktime);
+		add_time(&fs, "TIME", "time", &r->ev.wall);
+	}
+	return fs.n;
 }

@@ -37,6 +37,19 @@ const char *hyp_record_name(const struct hyp_record *r);
 /* syslog(3) severity: ACCEPT 6, DROP 5, SIG_MATCH 4, SUMMARY 5, LOSS 4. */
 int hyp_record_priority(const struct hyp_record *r);
 
+/* One field of a record, as both journald (HYPERION_<journal>) and RFC 5424
+ * structured data (<sd>="...") carry it; a NULL name: not in that output. */
+struct hyp_field {
+	const char *journal;
+	const char *sd;
+	char value[HYP_SIG_NAME_MAX + 8]; /* printable ASCII */
+};
+
+#define HYP_FIELDS_MAX 16
+
+/* The fields of r, in the order the outputs write them. Returns how many. */
+size_t hyp_record_fields(const struct hyp_record *r, struct hyp_field *f);
+
 /* "2026-05-25T11:42:03.123456Z": RFC 3339, UTC, exactly 6 fractional
  * digits. buf needs HYP_TIME_MAX bytes. */
 #define HYP_TIME_MAX 32

@@ -13,32 +13,7 @@ BUILD=${BUILD:-$TOP/build}
 HYPERION=$BUILD/hyperion
 NETPEER=$BUILD/tests/netpeer
 
-T_N=0
-T_FAILED=0
-ok() { # ok CONDITION-STATUS DESCRIPTION
-	T_N=$((T_N + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $T_N - $2"
-	else
-		echo "not ok $T_N - $2"
-		T_FAILED=1
-	fi
-}
-check() { # check DESCRIPTION COMMAND...: one test point from a command's status
-	local what=$1
-	shift
-	"$@"
-	ok $? "$what"
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-diag() { printf '# %s\n' "$*"; }
-done_testing() {
-	echo "1..$T_N"
-	exit $T_FAILED
-}
+. "$TOP/tests/lib/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root for namespaces and XDP"
 

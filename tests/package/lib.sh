@@ -12,36 +12,7 @@ case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 # shellcheck disable=SC2034 # used by the suites that source this file
 PACKAGES=$TOP/build/packages
 
-T_N=0
-T_FAILED=0
-ok() { # ok STATUS DESCRIPTION
-	T_N=$((T_N + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $T_N - $2"
-	else
-		echo "not ok $T_N - $2"
-		T_FAILED=1
-	fi
-}
-check() { # check DESCRIPTION COMMAND...: one test point from a command's status
-	local what=$1
-	shift
-	"$@"
-	ok $? "$what"
-}
-skip() { # skip DESCRIPTION REASON
-	T_N=$((T_N + 1))
-	echo "ok $T_N - $1 # SKIP $2"
-}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-diag() { printf '# %s\n' "$*"; }
-done_testing() {
-	echo "1..$T_N"
-	exit $T_FAILED
-}
+. "$TOP/tests/lib/tap.sh"
 # show FILE: a command's output, as TAP comments (when a point failed).
 show() { sed 's/^/#   /' "$1"; }
 
