@@ -32,8 +32,6 @@ static int load_config(const char *path, struct hyp_config_file *cf)
 static void apply_settings(struct hyp_agent *a)
 {
 	hyp_log_set_level(a->cf.log_level);
-	a->outs.color = hyp_console_use_color(a->cf.console.color, stdout);
-	a->outs.out[HYP_OUT_CONSOLE].enabled = a->cf.console.enabled;
 }
 
 /* HYP_PIN_ROOT/agent_stats: the agent's accounting for `hyperion stats`. */

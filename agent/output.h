@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Where events go: the console, journald and RFC 5424 syslog, any or all of
- * them. The event loop hands every record to hyp_outputs_emit(); journald
- * and syslog each have a thread and a bounded queue, so a slow or absent
- * receiver never blocks the loop: what cannot wait is discarded, counted,
- * and reported in a LOSS record once the receiver is back.
+ * them. The event loop hands every record to hyp_outputs_emit(); each
+ * output has a thread and a bounded queue, so a slow or absent receiver
+ * never blocks the loop: what cannot wait is discarded, counted, and
+ * reported in a LOSS record once the receiver is back.
  */
 #ifndef HYPERION_OUTPUT_H
 #define HYPERION_OUTPUT_H
@@ -69,6 +69,7 @@ void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e)
 struct hyp_output {
 	int kind; /* HYP_OUT_* */
 	int enabled;
+	int color; /* console: ANSI colours */
 	struct hyp_queue q;
 	pthread_t thread;
 	int started;
@@ -83,7 +84,7 @@ struct hyp_output {
 
 struct hyp_outputs {
 	struct hyp_output out[HYP_OUT_MAX];
-	int color;
+	int console_color; /* HYP_COLOR_* it was started with */
 	uint32_t journald_queue;
 	uint64_t seq; /* per-boot sequence of delivered records */
 };
@@ -107,7 +108,11 @@ void hyp_outputs_report_losses(struct hyp_outputs *o, const struct timespec *now
 /* Sent, lost and queued per output, for agent_stats. */
 void hyp_outputs_stats(struct hyp_outputs *o, __u64 *sent, __u64 *lost, __u64 *queued);
 
-/* Workers, one per transport (output_journald.c, output_syslog.c). */
+/* Workers, one per output (output_console.c, output_journald.c,
+ * output_syslog.c). Even the console has one: standard output may be a
+ * pipe that a busy journald stops reading. */
+#define HYP_CONSOLE_QUEUE 8192
+void *hyp_console_worker(void *output);
 void *hyp_journald_worker(void *output);
 void *hyp_syslog_worker(void *output);
 

@@ -91,3 +91,25 @@ size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t 
 	sb_str(&b, hyp_rfc3339(&r->last, t1));
 	return b.len;
 }
+
+void *hyp_console_worker(void *arg)
+{
+	struct hyp_output *o = arg;
+	static __thread struct hyp_record recs[64];
+	char line[512];
+	size_t n;
+
+	while ((n = hyp_queue_pop(&o->q, recs, 64, -1))) {
+		for (size_t i = 0; i < n; i++) {
+			size_t len = hyp_record_line(&recs[i], o->color, line, sizeof(line) - 1);
+
+			line[len++] = '\n';
+			if (fwrite(line, 1, len, stdout) == len)
+				__atomic_fetch_add(&o->sent, 1, __ATOMIC_RELAXED);
+			else
+				__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
+		}
+		fflush(stdout);
+	}
+	return NULL;
+}

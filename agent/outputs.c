@@ -80,12 +80,15 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 	for (int i = 0; i < HYP_OUT_MAX; i++)
 		o->out[i].kind = i;
 	o->out[HYP_OUT_CONSOLE].enabled = cf->console.enabled;
-	o->color = hyp_console_use_color(cf->console.color, stdout);
+	o->out[HYP_OUT_CONSOLE].color = hyp_console_use_color(cf->console.color, stdout);
+	o->console_color = cf->console.color;
 	o->out[HYP_OUT_JOURNALD].enabled = cf->journald.enabled;
 	o->journald_queue = cf->journald.queue_size;
 	o->out[HYP_OUT_SYSLOG].enabled = cf->syslog.enabled;
 	syslog_header(&o->out[HYP_OUT_SYSLOG], &cf->syslog);
-	if (cf->journald.enabled)
+	if (cf->console.enabled)
+		err = start_worker(&o->out[HYP_OUT_CONSOLE], HYP_CONSOLE_QUEUE, hyp_console_worker);
+	if (!err && cf->journald.enabled)
 		err = start_worker(&o->out[HYP_OUT_JOURNALD], cf->journald.queue_size,
 				   hyp_journald_worker);
 	if (!err && cf->syslog.enabled)
@@ -134,30 +137,18 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
 {
 	const struct hyp_syslog_config *sl = &o->out[HYP_OUT_SYSLOG].sl;
 
-	return o->out[HYP_OUT_JOURNALD].enabled != cf->journald.enabled ||
+	return o->out[HYP_OUT_CONSOLE].enabled != cf->console.enabled ||
+	       o->console_color != cf->console.color ||
+	       o->out[HYP_OUT_JOURNALD].enabled != cf->journald.enabled ||
 	       o->journald_queue != cf->journald.queue_size ||
 	       o->out[HYP_OUT_SYSLOG].enabled != cf->syslog.enabled ||
 	       (cf->syslog.enabled && memcmp(sl, &cf->syslog, sizeof(*sl)));
 }
 
-static void console(struct hyp_outputs *o, const struct hyp_record *r)
-{
-	char line[512];
-	size_t n = hyp_record_line(r, o->color, line, sizeof(line) - 1);
-
-	line[n++] = '\n';
-	if (fwrite(line, 1, n, stdout) == n)
-		o->out[HYP_OUT_CONSOLE].sent++;
-	else
-		o->out[HYP_OUT_CONSOLE].failed++;
-}
-
 void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r)
 {
 	r->ev.seq = ++o->seq;
-	if (o->out[HYP_OUT_CONSOLE].enabled)
-		console(o, r);
-	for (int i = HYP_OUT_JOURNALD; i < HYP_OUT_MAX; i++)
+	for (int i = 0; i < HYP_OUT_MAX; i++)
 		if (o->out[i].started)
 			hyp_queue_push(&o->out[i].q, r); /* a full queue counts the drop */
 }

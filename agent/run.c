@@ -250,7 +250,6 @@ int hyp_agent_loop(struct hyp_agent *a)
 				on_tick(a);
 		}
 		ring_buffer__consume(a->rb);
-		fflush(stdout);
 	}
 }
 
