@@ -30,7 +30,6 @@ struct hyp_agent {
 	int stats_fd;
 	int sigfd, timerfd, epfd;
 	int watchdog;
-	uint64_t legacy_records;   /* event_t records read from alert_ringbuf */
 	uint64_t lost_reported[2]; /* ring losses already reported, per ring */
 };
 

@@ -185,7 +185,6 @@ int hyp_instance_attach(struct hyp_instance *in)
 	if (in->link_fd >= 0) {
 		if (!bpf_link_update(in->link_fd, bpf_program__fd(in->skel->progs.hyperion_xdp),
 				     NULL)) {
-			in->took_over = 1;
 			in->attached = in->mode == HYP_XDP_GENERIC ? HYP_XDP_GENERIC
 								   : HYP_XDP_NATIVE;
 			log_info("%s: replaced the previous agent's program without a gap",
@@ -221,15 +220,6 @@ void hyp_instance_close(struct hyp_instance *in)
 	}
 	if (in->dir[0])
 		unpin_all(in);
-	hyperion_bpf__destroy(in->skel);
-	memset(in, 0, sizeof(*in));
-	in->link_fd = -1;
-}
-
-void hyp_instance_abandon(struct hyp_instance *in)
-{
-	if (in->link_fd >= 0)
-		close(in->link_fd);
 	hyperion_bpf__destroy(in->skel);
 	memset(in, 0, sizeof(*in));
 	in->link_fd = -1;

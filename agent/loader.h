@@ -26,7 +26,6 @@ struct hyp_instance {
 	int attached; /* HYP_XDP_NATIVE or HYP_XDP_GENERIC once attached */
 	struct hyperion_bpf *skel;
 	int link_fd;	    /* -1 until attached */
-	int took_over;	    /* replaced the program of a stale pinned link */
 	char dir[PATH_MAX]; /* HYP_PIN_ROOT/<ifname> */
 };
 
@@ -43,9 +42,6 @@ int hyp_instance_attach(struct hyp_instance *in);
 
 /* Detaches, removes the pins, frees. Accepts an instance never opened. */
 void hyp_instance_close(struct hyp_instance *in);
-
-/* Frees without detaching or unpinning: what a crash would leave. Tests. */
-void hyp_instance_abandon(struct hyp_instance *in);
 
 /*
  * Installs rs in every instance: zeroes the hit counters of fresh ids,

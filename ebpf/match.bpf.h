@@ -1,30 +1,32 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The payload matcher: finds, in the payload window of the frame copy, the
- * signature to report, with a cost per byte that does not depend on how many
- * signatures are loaded.
+ * signature to report. Its work per byte does not grow with the number of
+ * signatures; its cache footprint does (see README, Performance).
  *
  * Design (chosen from the costs measured on prototypes, see
  * ../shared/notes/measuring.md and `make bench`):
  *
- *  - Stage 1 looks at every payload offset once, eight offsets per loop step
- *    with one branch per step. At each offset it hashes the g-byte window
- *    (g = cfg.anchor_len, the shortest signature of 4..8 bytes) with one
- *    multiply and tests one byte of a 1 MiB table (t1). Every signature of
- *    4..8 bytes is entered by one "anchor": a g-byte piece of it at offset
- *    anchor_pos, chosen by the compiler so that no bucket gets crowded (many
- *    signatures sharing a prefix such as "GET /" get different anchors).
- *    A per-byte automaton was rejected (each byte's load waits on the
- *    previous one, ~3 ns/byte), so were one-bpf_loop-call-per-byte scans
- *    (~9 ns/byte) and Wu-Manber skipping (cannot skip with short patterns).
+ *  - Stage 1 looks at every payload offset once, sixteen offsets per loop
+ *    step with no branch but the loop's. At each offset it hashes the g-byte
+ *    window (g = cfg.anchor_len, the shortest signature of 4..8 bytes) with
+ *    one multiply and reads one byte of a table (t1) of 4 KiB to 1 MiB,
+ *    sized by the compiler to the signature count. Every signature of 4..8
+ *    bytes is entered by one "anchor": a g-byte piece of it at offset
+ *    anchor_pos, its start unless that bucket is crowded (so signatures
+ *    sharing a prefix such as "GET /" still spread out). A per-byte automaton
+ *    was rejected (each byte's load waits on the previous one, ~3 ns/byte),
+ *    so were one-bpf_loop-call-per-byte scans (~9 ns/byte) and Wu-Manber
+ *    skipping (cannot skip with short patterns).
  *  - Signatures of 1..3 bytes cannot be anchored on g bytes; when the rule
  *    set has any, a second table indexed by the 2-byte window (t2) flags
  *    offsets where one may start.
- *  - Stage 2 runs only at flagged offsets (verify_at): it looks up the
- *    anchor's bucket (at most HYP_MAX_CHAIN patterns), compares each
- *    pattern's masked 8-byte window exactly, then checks the rules that use
- *    the pattern (protocol, destination ports). A t1 false positive costs
- *    one bucket lookup.
+ *  - Stage 2 (verify_block) revisits the offsets of flagged blocks. A t1
+ *    value holds a bit of the byte after each anchor: no matching bit, no
+ *    further look. A bucket of one pattern is compared inline; otherwise
+ *    probe() walks the bucket (at most HYP_MAX_CHAIN patterns), compares
+ *    each pattern's masked 8-byte window exactly, then checks the rules that
+ *    use the pattern (protocol, destination ports).
  *
  * Precedence: if any applicable drop rule matches, the packet is dropped and
  * the reported rule is the drop match that starts first in the payload, ties
@@ -33,9 +35,10 @@
  * drop match at start S the scan goes on only to S + max_anchor_pos, the
  * last offset where the anchor of an earlier-starting match can sit.
  *
- * Verifier: stage 1 and stage 2 are global functions, each verified once
- * whatever path reached it; the main program calls scan_chunk() once per
- * HYP_CHUNK payload bytes. All scan state lives in the per-CPU scratch.
+ * Verifier: stage 1 (per flavour) and stage 2 are global functions, each
+ * verified once whatever path reached it; match_payload() calls a
+ * scan_chunk_*() once per HYP_CHUNK payload bytes. All scan state lives in
+ * the per-CPU scratch.
  */
 #ifndef HYPERION_MATCH_BPF_H
 #define HYPERION_MATCH_BPF_H
