@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  run [-c FILE]           load, attach and report events until SIGINT/SIGTERM;\n"
 	"                          SIGHUP reloads the configuration\n"
-	"  check-config [[-c] FILE]\n"
+	"  check-config [--condition] [[-c] FILE]\n"
 	"                          validate the configuration only\n"
 	"  stats [--json]          counters and per-signature hits of the running agent\n"
 	"  version                 print the version\n"
@@ -37,9 +37,13 @@ static const char *const command_help[][2] = {
 		 "),\ncompiles its signatures, attaches, and writes one line per event until\n"
 		 "SIGINT or SIGTERM, which detach everywhere. SIGHUP reloads FILE: an invalid\n"
 		 "file leaves the running rules in place.\n" },
-	{ "check-config", "Usage: hyperion check-config [[-c] FILE]\n\n"
-			  "Validates FILE (default " HYP_CONFIG_DEFAULT
-			  ") and exits 0 when it is valid,\n2 when it is not, printing why.\n" },
+	{ "check-config",
+	  "Usage: hyperion check-config [--condition] [[-c] FILE]\n\n"
+	  "Validates FILE (default " HYP_CONFIG_DEFAULT ") and exits 0 when it is valid,\n"
+	  "2 when it is not, printing why.\n\n"
+	  "--condition is for systemd's ExecCondition=: exits 1 when FILE lists no\n"
+	  "interface (nothing to filter: the start is skipped, not failed), else 0,\n"
+	  "leaving any other fault of FILE to `hyperion run` to report.\n" },
 	{ "stats", "Usage: hyperion stats [--json]\n\n"
 		   "Prints the counters and per-signature hits of the running agent, read\n"
 		   "from its maps pinned under " HYP_PIN_ROOT ".\n" },
@@ -55,10 +59,12 @@ static int help(const char *cmd)
 }
 
 /* Options of run and check-config; returns -1 on a usage error. */
-static int parse_opts(int argc, char **argv, const char **config, int *json, int *want_help)
+static int parse_opts(int argc, char **argv, const char **config, int *json, int *condition,
+		      int *want_help)
 {
 	static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
 					      { "json", no_argument, NULL, 'j' },
+					      { "condition", no_argument, NULL, 'C' },
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
 	int c, config_given = 0;
@@ -72,6 +78,9 @@ static int parse_opts(int argc, char **argv, const char **config, int *json, int
 			break;
 		case 'j':
 			*json = 1;
+			break;
+		case 'C':
+			*condition = 1;
 			break;
 		case 'h':
 			*want_help = 1;
@@ -104,6 +113,31 @@ static int cmd_run(const char *config)
 	return rc;
 }
 
+/*
+ * check-config --condition: 1 when the file lists no interface, so that
+ * systemd skips the start (a fresh install's file lists none) instead of
+ * failing it; 0 otherwise, an unreadable or invalid file included: `run`
+ * then fails and says why.
+ */
+static int cmd_condition(const char *config)
+{
+	static struct hyp_config_file cf;
+	struct hyp_config_error err, warn = { { 0 } };
+	size_t n;
+
+	if (hyp_config_load(config, 1, &cf, &err, &warn))
+		return HYP_EXIT_OK;
+	n = cf.nifaces;
+	hyp_config_free(&cf);
+	if (n)
+		return HYP_EXIT_OK;
+	fprintf(stderr,
+		"%s lists no interfaces: nothing to filter, not starting. Name one under "
+		"'interfaces:' (see hyperion.yaml(5)) and start hyperion again.\n",
+		config);
+	return HYP_EXIT_FAILURE;
+}
+
 static int cmd_check(const char *config)
 {
 	static struct hyp_config_file cf;
@@ -130,7 +164,7 @@ static int cmd_check(const char *config)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL, *config = HYP_CONFIG_DEFAULT;
-	int json = 0, want_help = 0;
+	int json = 0, condition = 0, want_help = 0;
 
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, cmd ? stdout : stderr);
@@ -138,16 +172,20 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "--version"))
 		cmd = "version";
-	if (parse_opts(argc - 1, argv + 1, &config, &json, &want_help)) {
+	if (parse_opts(argc - 1, argv + 1, &config, &json, &condition, &want_help)) {
 		fputs(usage_text, stderr);
 		return HYP_EXIT_CONFIG;
 	}
 	if (want_help)
 		return help(cmd);
+	if (condition && strcmp(cmd, "check-config")) {
+		fprintf(stderr, "hyperion: --condition is an option of check-config only\n");
+		return HYP_EXIT_CONFIG;
+	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(config);
 	if (!strcmp(cmd, "check-config"))
-		return cmd_check(config);
+		return condition ? cmd_condition(config) : cmd_check(config);
 	if (!strcmp(cmd, "stats"))
 		return hyp_stats(json) ? HYP_EXIT_FAILURE : HYP_EXIT_OK;
 	if (!strcmp(cmd, "version")) {

@@ -52,6 +52,8 @@ ok $? "RestartPreventExitStatus=$(val RestartPreventExitStatus) is HYP_EXIT_CONF
 pin_root=$(sed -n 's/^#define HYP_PIN_ROOT[[:space:]]*"\(.*\)".*/\1/p' "$TOP/ebpf/hyperion.h")
 [ -n "$pin_root" ] && [ "$(val ReadWritePaths)" = "-$pin_root" ]
 ok $? "ReadWritePaths=$(val ReadWritePaths): the pin directory ($pin_root), below the read-only /sys/fs/bpf"
+[ "$(val ExecCondition)" = "/usr/sbin/hyperion check-config --condition -c /etc/hyperion.yaml" ]
+ok $? "ExecCondition= skips the start while the file lists no interface"
 grep -qx "ExecStartPre=+/bin/mkdir -p -m 0700 $pin_root" "$UNIT"
 ok $? "ExecStartPre=+/bin/mkdir creates $pin_root outside the sandbox"
 # RestartPreventExitStatus= applies to the main process only: a failing
@@ -282,7 +284,10 @@ for i in $(seq 40); do journalctl -q -t hyperion HYPERION_EVENT=DROP -o cat | gr
 echo "drop_rule=$(journalctl -q -t hyperion HYPERION_EVENT=DROP -o export | sed -n 's/^HYPERION_RULE=//p' | head -n 1)"
 echo "drop_catalog=$(journalctl -q -x -t hyperion HYPERION_EVENT=DROP --no-pager | grep -c 'Subject: Hyperion dropped')"
 systemctl reload hyperion
-echo "reload=$? $(systemctl is-active hyperion) $(journalctl -q -u hyperion -o cat | grep -c '^reloaded ')"
+rc=$?
+# the agent's log line reaches the journal through a stream: give it time
+for i in $(seq 50); do journalctl -q -u hyperion -o cat | grep -q '^reloaded ' && break; sleep 0.1; done
+echo "reload=$rc $(systemctl is-active hyperion) $(journalctl -q -u hyperion -o cat | grep -c '^reloaded ')"
 kill -KILL "$pid"
 sleep 0.3
 echo "attached_after_kill=$(link)"
@@ -298,7 +303,12 @@ printf 'interfaces:\n  - name: hv1\nsignatures:\n  - name: x\n    pattern: "nine
 systemctl start hyperion
 sleep 3
 echo "bad_file=$(show ActiveState) $(show ExecMainStatus) $(show NRestarts)"
+systemctl reset-failed hyperion
+cp /root/packaged.yaml /etc/hyperion.yaml
+systemctl start hyperion
+echo "no_interface=$? $(show ActiveState) $(show Result) $(show ConditionResult) $(show NRestarts) $(journalctl -q -u hyperion -o cat | grep -c 'lists no interfaces')"
 EOF
+cp "$TOP/conf/hyperion.yaml" "$C/root/root/packaged.yaml"
 timeout 120 systemd-nspawn -q -D "$C/root" --register=no --keep-unit --private-network \
 	--link-journal=no --overlay="/usr:$C/usr:/usr" --bind="$C/out:/out" \
 	--bind="$C/bpffs:/sys/fs/bpf" --capability=CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN \
@@ -322,6 +332,8 @@ ok $? "after SIGKILL the program stays attached; the restarted agent takes it ov
 ok $? "systemctl stop: detached, pins removed"
 [ "$(r bad_file)" = "failed 2 0" ]
 ok $? "a bad file: exit 2, failed, not restarted ($(r bad_file))"
+[ "$(r no_interface)" = "0 inactive exec-condition no 0 1" ]
+ok $? "the packaged file (no interface): the start is skipped and says why, not failed ($(r no_interface))"
 if [ $T_FAILED -ne 0 ]; then
 	show "$C/out/result" 2>/dev/null
 	show "$C/out/stderr" 2>/dev/null
