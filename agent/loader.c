@@ -185,9 +185,11 @@ int hyp_instance_attach(struct hyp_instance *in)
 	if (in->link_fd >= 0) {
 		if (!bpf_link_update(in->link_fd, bpf_program__fd(in->skel->progs.hyperion_xdp),
 				     NULL)) {
-			in->attached = in->mode == HYP_XDP_GENERIC ? HYP_XDP_GENERIC
-								   : HYP_XDP_NATIVE;
-			log_info("%s: replaced the previous agent's program without a gap",
+			/* the link keeps the mode the previous agent chose; the
+			 * kernel tells it only over netlink, which the unit denies */
+			in->attached = HYP_XDP_AUTO;
+			log_info("%s: replaced the previous agent's program without a gap "
+				 "(XDP mode unchanged)",
 				 in->ifname);
 			return 0;
 		}

@@ -23,7 +23,8 @@ struct hyp_instance {
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	int mode;     /* HYP_XDP_* requested */
-	int attached; /* HYP_XDP_NATIVE or HYP_XDP_GENERIC once attached */
+	int attached; /* HYP_XDP_NATIVE or HYP_XDP_GENERIC once attached;
+		       * HYP_XDP_AUTO after a takeover: the previous agent's mode */
 	struct hyperion_bpf *skel;
 	int link_fd;	    /* -1 until attached */
 	char dir[PATH_MAX]; /* HYP_PIN_ROOT/<ifname> */
