@@ -119,6 +119,7 @@ void *hyp_console_worker(void *arg)
 				__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
 		}
 		fflush(stdout);
+		hyp_queue_linger(&o->q, n, 64);
 	}
 	return NULL;
 }

@@ -32,21 +32,23 @@ void hyp_queue_destroy(struct hyp_queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
-int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r)
+size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n)
 {
-	int err = 0;
+	size_t took = 0;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->len == q->cap) {
-		q->dropped++;
-		err = -ENOSPC;
-	} else {
-		q->slots[(q->head + q->len++) % q->cap] = *r;
-		if (q->len == 1)
-			pthread_cond_signal(&q->cond);
-	}
+	if (!q->len && n)
+		pthread_cond_signal(&q->cond);
+	for (; took < n && q->len < q->cap; took++)
+		q->slots[(q->head + q->len++) % q->cap] = r[took];
+	q->dropped += n - took;
 	pthread_mutex_unlock(&q->lock);
-	return err;
+	return took;
+}
+
+int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r)
+{
+	return hyp_queue_push_many(q, r, 1) ? 0 : -ENOSPC;
 }
 
 static void deadline(struct timespec *ts, int ms)
@@ -114,6 +116,14 @@ int hyp_queue_sleep(struct hyp_queue *q, int ms)
 	closed = q->closing;
 	pthread_mutex_unlock(&q->lock);
 	return closed;
+}
+
+void hyp_queue_linger(struct hyp_queue *q, size_t n, size_t max)
+{
+	struct timespec ts = { 0, HYP_QUEUE_LINGER_NS };
+
+	if (n && n < max && !__atomic_load_n(&q->closing, __ATOMIC_RELAXED))
+		nanosleep(&ts, NULL);
 }
 
 size_t hyp_queue_discard(struct hyp_queue *q)

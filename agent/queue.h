@@ -27,6 +27,10 @@ void hyp_queue_destroy(struct hyp_queue *q);
 /* Returns 0, or -ENOSPC (counted in q->dropped) when full. */
 int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r);
 
+/* Pushes n records under one lock and one wake-up; those that do not fit
+ * are counted in q->dropped. Returns how many it took. */
+size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n);
+
 /* Waits for records (up to max), or for hyp_queue_close and an empty
  * queue (returns 0), or until timeout_ms (-1: no timeout). */
 size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, int timeout_ms);
@@ -37,6 +41,13 @@ void hyp_queue_close(struct hyp_queue *q);
 /* Sleeps ms, or less if the queue is closed meanwhile (a consumer's
  * backoff that must not hold up a shutdown). Returns 1 if closed. */
 int hyp_queue_sleep(struct hyp_queue *q, int ms);
+
+/* A consumer's pause after a batch of n records short of max: records
+ * arrive one by one, and waking for each costs more than the record
+ * itself (two context switches), so it lets the next batch fill for a
+ * moment instead. Returns at once when closing. */
+#define HYP_QUEUE_LINGER_NS 1000000L
+void hyp_queue_linger(struct hyp_queue *q, size_t n, size_t max);
 
 /* Empties the queue; returns how many records it held. */
 size_t hyp_queue_discard(struct hyp_queue *q);

@@ -12,15 +12,23 @@ void hyp_record_fix(struct hyp_record *r)
 	r->ev.ifname = r->ifname;
 }
 
+static void copy(char *to, size_t cap, const char *from)
+{
+	struct strbuf b;
+
+	sb_init(&b, to, cap);
+	sb_str(&b, from);
+}
+
 void hyp_record_event(struct hyp_record *r, const struct hyp_ev *ev)
 {
 	memset(r, 0, sizeof(*r));
 	r->ev = *ev;
 	r->kind = HYP_REC_EVENT;
 	if (ev->rule)
-		snprintf(r->rule, sizeof(r->rule), "%s", ev->rule);
+		copy(r->rule, sizeof(r->rule), ev->rule);
 	if (ev->ifname)
-		snprintf(r->ifname, sizeof(r->ifname), "%s", ev->ifname);
+		copy(r->ifname, sizeof(r->ifname), ev->ifname);
 	hyp_record_fix(r);
 }
 
@@ -104,10 +112,7 @@ static char *add(struct fields *fs, const char *journal, const char *sd)
 
 static void add_str(struct fields *fs, const char *journal, const char *sd, const char *v)
 {
-	struct strbuf b;
-
-	sb_init(&b, add(fs, journal, sd), sizeof(fs->f->value));
-	sb_str(&b, v);
+	copy(add(fs, journal, sd), sizeof(fs->f->value), v);
 }
 
 static void add_u64(struct fields *fs, const char *journal, const char *sd, uint64_t v)
