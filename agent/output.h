@@ -9,6 +9,7 @@
 #ifndef HYPERION_OUTPUT_H
 #define HYPERION_OUTPUT_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/uio.h>
 #include "config.h"

@@ -102,14 +102,9 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 
 static uint64_t lost_of(struct hyp_output *out)
 {
-	uint64_t queue_drops = 0;
-
 	if (!out->started)
 		return out->lost_final;
-	pthread_mutex_lock(&out->q.lock);
-	queue_drops = out->q.dropped;
-	pthread_mutex_unlock(&out->q.lock);
-	return queue_drops + __atomic_load_n(&out->failed, __ATOMIC_RELAXED);
+	return hyp_queue_dropped(&out->q) + __atomic_load_n(&out->failed, __ATOMIC_RELAXED);
 }
 
 void hyp_outputs_stop(struct hyp_outputs *o)
