@@ -109,6 +109,9 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
  * in a batch, handed over when the batch is full or on hyp_outputs_flush(). */
 void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r);
 
+/* Records the emptiest queue can still take (SIZE_MAX: no output). */
+size_t hyp_outputs_room(struct hyp_outputs *o);
+
 /* Hands the collected batch to the queues (a full queue counts the drops). */
 void hyp_outputs_flush(struct hyp_outputs *o);
 

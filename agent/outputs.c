@@ -5,6 +5,7 @@
  * of what each could not deliver.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,23 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
 	       o->journald_queue != cf->journald.queue_size ||
 	       o->out[HYP_OUT_SYSLOG].enabled != cf->syslog.enabled ||
 	       (cf->syslog.enabled && memcmp(sl, &cf->syslog, sizeof(*sl)));
+}
+
+size_t hyp_outputs_room(struct hyp_outputs *o)
+{
+	size_t room = 0, started = 0;
+
+	for (int i = 0; i < HYP_OUT_MAX; i++) {
+		struct hyp_queue *q = &o->out[i].q;
+		size_t used = hyp_queue_len(q) + o->npending;
+
+		if (!o->out[i].started)
+			continue;
+		started++;
+		if (used < q->cap && q->cap - used > room)
+			room = q->cap - used;
+	}
+	return started ? room : SIZE_MAX;
 }
 
 void hyp_outputs_flush(struct hyp_outputs *o)

@@ -74,7 +74,8 @@ static int on_telemetry(void *ctx, void *data, size_t size)
 	a->st.delivered++;
 	hyp_record_event(&r, &ev);
 	hyp_outputs_emit(&a->outs, &r);
-	return 0;
+	/* every queue full: leave the rest in the ring (see hyp_agent_loop) */
+	return a->draining || hyp_outputs_room(&a->outs) ? 0 : -ENOBUFS;
 }
 
 /* Legacy records are drained so the ring does not stay full; the kernel's
@@ -234,6 +235,12 @@ static int on_signal(struct hyp_agent *a)
  * ring fills: 1 ms, 200 events at 200k events/s, while the 64 KB ring
  * holds 1365. After a larger read the pause is shorter, so that a burst
  * (a sender catching up) still finds the ring no more than a fifth full.
+ *
+ * When every output's queue is full, the loop stops reading (on_telemetry
+ * returns -ENOBUFS) and waits for them: what the outputs cannot take then
+ * stays in the ring, and the kernel refuses and counts new events at no
+ * cost, rather than the loop reading, decoding and discarding them while
+ * the output threads wait for the CPU it uses.
  */
 #define LINGER_NS     1000000L
 #define LINGER_EVENTS 256
@@ -305,7 +312,7 @@ int hyp_agent_loop(struct hyp_agent *a)
 				on_tick(a);
 		}
 		n = ring_buffer__consume(a->rb);
-		if (n > 0)
+		if (n > 0 || n == -ENOBUFS)
 			linger(a, n);
 	}
 }
@@ -313,6 +320,7 @@ int hyp_agent_loop(struct hyp_agent *a)
 void hyp_agent_stop_loop(struct hyp_agent *a)
 {
 	sd_notify(0, "STOPPING=1");
+	a->draining = 1; /* what is left is read, and a full queue counts it */
 	if (a->rb)
 		ring_buffer__consume(a->rb); /* what is already in the rings */
 	hyp_agent_report(a, 1);
