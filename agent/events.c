@@ -81,16 +81,21 @@ const char *hyp_proto_name(unsigned int protocol, char *buf)
 /* inet_ntop's own IPv4 form, without its cost on every event */
 const char *hyp_addr(int ipv6, const uint8_t *addr, char *buf)
 {
-	struct strbuf b;
+	char *p = buf;
 
 	if (ipv6)
 		return inet_ntop(AF_INET6, addr, buf, INET6_ADDRSTRLEN);
-	sb_init(&b, buf, INET_ADDRSTRLEN);
 	for (int i = 0; i < 4; i++) {
-		if (i)
-			sb_put(&b, ".", 1);
-		sb_u64(&b, addr[i]);
+		unsigned int v = addr[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = '.';
 	}
+	p[-1] = 0;
 	return buf;
 }
 
