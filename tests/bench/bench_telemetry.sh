@@ -10,12 +10,13 @@
 #     through all windows, so both see the same machine; during the raw
 #     loop's windows the agent is stopped (SIGSTOP; the kernel counts what
 #     the full ring refuses).
-#  2. UDP to a real rsyslogd, and 3. the pipeline users run today
-#     (iptables -m string + NFLOG + ulogd2 writing JSON), on the same
-#     traffic, in alternating sweeps of offered rates: each one's lossless
-#     rate (the highest offered rate with nothing lost), where the excess
-#     goes (counted by the agent; silently dropped for ulogd2), and the
-#     ratio of the two lossless rates, per round.
+#  2. the agent to a real rsyslogd over UDP, and to a file (its console
+#     output), and 3. the pipeline users run today (iptables -m string +
+#     NFLOG + ulogd2 writing JSON to a file), on the same traffic, in
+#     alternating sweeps of offered rates: each one's lossless rate (the
+#     highest offered rate with nothing lost), where the excess goes
+#     (counted by the agent; silently dropped for ulogd2), and the ratio of
+#     the lossless rates, per sweep.
 #  4. reload time for 100, 1000 and 10,000 signatures; agent RSS idle and
 #     under flood.
 # Writes CSV lines to $1 (default stdout) and prints a readable summary.
@@ -30,8 +31,9 @@ PPS=$BUILD/bench/bench_pps
 ROUNDS=${TELEMETRY_ROUNDS:-5} # section 1
 SWEEPS=${TELEMETRY_SWEEPS:-3} # sections 2 and 3
 AGENT_RATES="100000 150000 200000 250000 300000" # events/s: 2 per packet
+FILE_RATES="200000 300000 400000 500000"
 ULOGD_RATES="25000 40000 50000 60000 75000 100000" # events/s: 1 per packet
-STEP=2					  # seconds of traffic per offered rate
+STEP_MS=1500				  # traffic per offered rate
 echo "section,case,value,unit,detail" >"$CSV"
 out() { echo "$1,$2,$3,$4,$5" >>"$CSV"; printf '%-10s %-34s %12s %-10s %s\n' "$@"; }
 
@@ -135,8 +137,8 @@ pipeline "tcp syslog" syslog "  syslog: {enabled: true, transport: tcp, target: 
 pipeline "journald" journald "  journald: {enabled: true}" journald - -
 
 # 2 and 3: the same traffic (UDP packets carrying "hack") at offered rates
-send_at() { # send_at PACKETS/S: STEP seconds of it; prints packets sent
-	in_a "$NETPEER" send udp 198.18.0.2 9000 "a hack %n" -n $(($1 * STEP)) -r "$1" 2>&1 |
+send_at() { # send_at PACKETS/S: STEP_MS of it; prints packets sent
+	in_a "$NETPEER" send udp 198.18.0.2 9000 "a hack %n" -n $(($1 * STEP_MS / 1000)) -r "$1" 2>&1 |
 		awk '/sent/ { print $3 }'
 }
 rcvbuf_errors() { in_b nstat -az UdpRcvbufErrors | awk '/UdpRcvbufErrors/ { print $2 }'; }
@@ -166,25 +168,45 @@ bg b rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/pid"
 RSYSLOG=$LAST_PID
 
 d() { echo $(($(echo "$2" | jq "$3") - $(echo "$1" | jq "$3"))); } # d J0 J1 FIELD: its growth
-# One sweep of the agent to rsyslogd; prints its lossless rate.
-agent_sweep() { # agent_sweep ROUND
-	local best=0 j0 j1 e0 e1 sent gen kernel discarded recv silent
-	agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
+# The lines of FILE, once it stops growing.
+settled_lines() { # settled_lines FILE
+	local a=-1 b=0
+	while b=$(wc -l <"$1") && [ "$a" != "$b" ]; do
+		a=$b
+		sleep 0.2
+	done
+	echo "$b"
+}
+
+# One sweep of the agent, to rsyslogd over UDP (syslog) or to a file (its
+# console output, like ulogd2's JSON file); prints its lossless rate.
+agent_sweep() { # agent_sweep ROUND syslog|console RATES
+	local best=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1
+	if [ "$out" = syslog ]; then
+		agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
+	else
+		agent_conf "" && sed -i 's/enabled: false/enabled: true/' "$WORK/conf.yaml"
+	fi
 	start_agent "$WORK/conf.yaml" >&2 || { echo 0; return; }
-	lines "$RS/out.log" "$RSYSLOG" >/dev/null
-	for ev in $AGENT_RATES; do
+	[ "$out" = syslog ] && lines "$RS/out.log" "$RSYSLOG" >/dev/null
+	for ev in $3; do
 		j0=$(stat_json) e0=$(rcvbuf_errors)
 		sent=$(send_at $((ev / 2)))
 		sleep 1.2 # the queue drains and the next snapshot is taken
-		recv=$(lines "$RS/out.log" "$RSYSLOG")
+		if [ "$out" = syslog ]; then
+			recv=$(lines "$RS/out.log" "$RSYSLOG")
+		else
+			l1=$(settled_lines "$WORK/agent.out")
+			recv=$((l1 - l0)) l0=$l1
+		fi
 		j1=$(stat_json) e1=$(rcvbuf_errors)
 		gen=$(d "$j0" "$j1" .events.generated) kernel=$(d "$j0" "$j1" .events.lost)
-		discarded=$(d "$j0" "$j1" .events.syslog.discarded)
-		silent=$(($(d "$j0" "$j1" .events.syslog.sent) - recv)) # sent, never written
-		[ "$silent" -lt $((e1 - e0)) ] && silent=$((e1 - e0))
+		discarded=$(d "$j0" "$j1" ".events.$out.discarded")
+		silent=$(($(d "$j0" "$j1" ".events.$out.sent") - recv)) # sent, never written
+		[ "$out" = syslog ] && [ "$silent" -lt $((e1 - e0)) ] && silent=$((e1 - e0))
 		[ "$gen" -eq $((2 * sent)) ] && [ $((kernel + discarded + silent)) -eq 0 ] &&
 			[ "$ev" -gt "$best" ] && best=$ev
-		echo "agent $1 $ev $((2 * sent)) $gen $kernel $discarded $silent" >>"$WORK/sweeps"
+		echo "$out $1 $ev $((2 * sent)) $gen $kernel $discarded $silent" >>"$WORK/sweeps"
 	done
 	stop_agent
 	echo "$best"
@@ -232,28 +254,36 @@ EOF
 fi
 sleep 1
 : >"$WORK/sweeps"
-agent_best="" ulogd_best="" ratios=""
+syslog_best="" file_best="" ulogd_best="" syslog_ratios="" file_ratios=""
 for round in $(seq "$SWEEPS"); do
-	a=$(agent_sweep "$round")
-	agent_best="$agent_best $a"
+	a=$(agent_sweep "$round" syslog "$AGENT_RATES")
+	f=$(agent_sweep "$round" console "$FILE_RATES")
+	syslog_best="$syslog_best $a" file_best="$file_best $f"
 	if [ -n "$ULOGD" ]; then
 		u=$(ulogd_sweep "$round")
 		ulogd_best="$ulogd_best $u"
-		ratios="$ratios $(ratio "$a" "$u")"
+		syslog_ratios="$syslog_ratios $(ratio "$a" "$u")" file_ratios="$file_ratios $(ratio "$f" "$u")"
 	fi
 done
-for ev in $AGENT_RATES; do
-	awk -v ev="$ev" '$1 == "agent" && $3 == ev {
-		n++; ok += ($5 == $4 && $6 + $7 + $8 == 0)
-		offered += $4; counted += $6 + $7; silent += $8 }
-		END { printf "%d %d %d %d %d\n", n, ok, offered, counted, silent }' "$WORK/sweeps" |
-		while read -r n ok offered counted silent; do
-			out rsyslog "agent offered $ev events/s" "$ok/$n" lossless \
-				"$offered events offered; $counted lost and counted by the agent (LOSS records); $silent lost at rsyslogd (UDP receive buffer: silent)"
-		done
-done
-out rsyslog "agent lossless rate" "$(echo $agent_best | tr ' ' '\n' | median)" events/s \
-	"highest offered rate with nothing lost; median of $SWEEPS sweeps:$agent_best"
+agent_rows() { # agent_rows syslog|console RATES WHERE
+	for ev in $2; do
+		awk -v o="$1" -v ev="$ev" '$1 == o && $3 == ev {
+			n++; ok += ($5 == $4 && $6 + $7 + $8 == 0)
+			offered += $4; counted += $6 + $7; silent += $8 }
+			END { printf "%d %d %d %d %d\n", n, ok, offered, counted, silent }' "$WORK/sweeps" |
+			while read -r n ok offered counted silent; do
+				out agent "$3 offered $ev events/s" "$ok/$n" lossless \
+					"$offered events offered; $counted lost and counted by the agent (LOSS records); $silent sent but not written$4"
+			done
+	done
+}
+agent_rows syslog "$AGENT_RATES" "UDP to rsyslogd:" " (rsyslogd's UDP receive buffer: silent)"
+out agent "UDP to rsyslogd: lossless rate" "$(echo $syslog_best | tr ' ' '\n' | median)" events/s \
+	"highest offered rate with nothing lost; median of $SWEEPS sweeps:$syslog_best"
+agent_rows console "$FILE_RATES" "to a file:" ""
+f=$(echo $file_best | tr ' ' '\n' | median)
+out agent "to a file: lossless rate" "$f" events/s \
+	"its console output; median of $SWEEPS sweeps:$file_best$([ "$f" = "${FILE_RATES##* }" ] && echo "; the highest rate offered: at least this")"
 if [ -n "$ULOGD" ]; then
 	for ev in $ULOGD_RATES; do
 		awk -v ev="$ev" '$1 == "ulogd2" && $3 == ev { n++; ok += ($6 == $4); offered += $4; silent += $5 - $6 }
@@ -264,9 +294,11 @@ if [ -n "$ULOGD" ]; then
 			done
 	done
 	out ulogd2 "ulogd2 lossless rate" "$(echo $ulogd_best | tr ' ' '\n' | median)" events/s \
-		"iptables -m string + NFLOG + ulogd2 JSON; median of $SWEEPS sweeps:$ulogd_best; lines of ulogd's own log about losses: $(grep -ciE 'los[st]|ENOBUFS|overrun' "$WORK/ulogd.log")"
-	out compare "agent/ulogd2 lossless rate" "$(echo $ratios | tr ' ' '\n' | median)" ratio \
-		"per sweep:$ratios; spread $(echo $ratios | tr ' ' '\n' | spread); target >= 4"
+		"iptables -m string + NFLOG + ulogd2 JSON to a file; median of $SWEEPS sweeps:$ulogd_best; lines of ulogd's own log about losses: $(grep -ciE 'los[st]|ENOBUFS|overrun' "$WORK/ulogd.log")"
+	out compare "agent to a file / ulogd2 lossless rate" "$(echo $file_ratios | tr ' ' '\n' | median)" ratio \
+		"the same kind of sink; per sweep:$file_ratios; spread $(echo $file_ratios | tr ' ' '\n' | spread); target >= 4"
+	out compare "agent UDP to rsyslogd / ulogd2 lossless rate" "$(echo $syslog_ratios | tr ' ' '\n' | median)" ratio \
+		"rsyslogd parsing and writing on the same 2 CPUs; per sweep:$syslog_ratios; spread $(echo $syslog_ratios | tr ' ' '\n' | spread)"
 	kill "$ULOGD"
 	in_b iptables -F INPUT
 fi
