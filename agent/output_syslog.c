@@ -157,23 +157,29 @@ fail:
 	return -1;
 }
 
-static size_t frame(const struct hyp_output *o, const struct hyp_record *r, char *buf, size_t cap)
+/* The message framed for the transport, formatted in place (buf holds
+ * HYP_SYSLOG_MAX + 16): with octet counting, after room for the count,
+ * then moved up against it. */
+static size_t frame(const struct hyp_output *o, const struct hyp_record *r, char *buf)
 {
-	char msg[HYP_SYSLOG_MAX];
-	size_t n = hyp_rfc5424(r, &o->hdr, msg, sizeof(msg)), hl = 0;
+	char head[24];
+	struct strbuf b;
+	size_t n;
 
-	if (o->sl.transport != HYP_SYSLOG_TCP) {
-		memcpy(buf, msg, n);
-		return n;
-	}
+	if (o->sl.transport != HYP_SYSLOG_TCP)
+		return hyp_rfc5424(r, &o->hdr, buf, HYP_SYSLOG_MAX);
 	if (o->sl.framing == HYP_FRAMING_LF) {
-		memcpy(buf, msg, n);
+		n = hyp_rfc5424(r, &o->hdr, buf, HYP_SYSLOG_MAX);
 		buf[n] = '\n';
 		return n + 1;
 	}
-	hl = (size_t)snprintf(buf, cap, "%zu ", n);
-	memcpy(buf + hl, msg, n);
-	return hl + n;
+	n = hyp_rfc5424(r, &o->hdr, buf + 8, HYP_SYSLOG_MAX);
+	sb_init(&b, head, sizeof(head));
+	sb_u64(&b, n);
+	sb_put(&b, " ", 1);
+	memmove(buf + b.len, buf + 8, n);
+	memcpy(buf, head, b.len);
+	return b.len + n;
 }
 
 /* A stream: the whole batch in one sendmsg (or a few, if the socket takes
@@ -236,7 +242,7 @@ void *hyp_syslog_worker(void *arg)
 		size_t done = 0;
 
 		for (size_t i = 0; i < n; i++)
-			lens[i] = frame(o, &recs[i], msgs[i], sizeof(msgs[i]));
+			lens[i] = frame(o, &recs[i], msgs[i]);
 		if (reconnect(o, &k) >= 0)
 			done = send_batch(o, &k, msgs, lens, n);
 		__atomic_fetch_add(&o->sent, done, __ATOMIC_RELAXED);

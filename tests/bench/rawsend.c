@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <systemd/sd-journal.h>
 #include "output.h"
+#include "strbuf.h"
 
 static double now(void)
 {
@@ -116,14 +117,17 @@ int main(int argc, char **argv)
 				sd_journal_sendv(e.iov, (int)e.n);
 				continue;
 			}
-			len = hyp_rfc5424(&r, &h, msgs[i] + 8, HYP_SYSLOG_MAX);
-			if (tcp) {
-				int hl = snprintf(msgs[i], 8, "%zu ", len);
+			len = hyp_rfc5424(&r, &h, msgs[i] + (tcp ? 8 : 0), HYP_SYSLOG_MAX);
+			if (tcp) { /* octet counting, as the agent frames it */
+				char head[24];
+				struct strbuf b;
 
-				memmove(msgs[i] + hl, msgs[i] + 8, len);
-				len += (size_t)hl;
-			} else {
-				memmove(msgs[i], msgs[i] + 8, len);
+				sb_init(&b, head, sizeof(head));
+				sb_u64(&b, len);
+				sb_put(&b, " ", 1);
+				memmove(msgs[i] + b.len, msgs[i] + 8, len);
+				memcpy(msgs[i], head, b.len);
+				len += b.len;
 			}
 			iov[i] = (struct iovec){ msgs[i], len };
 			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
