@@ -30,6 +30,7 @@ struct hyp_agent {
 	int stats_fd;
 	int sigfd, timerfd, epfd;
 	int watchdog;
+	int draining;		   /* stopping: read the rings whatever the queues hold */
 	uint64_t lost_reported[2]; /* ring losses already reported, per ring */
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "events.h"
+#include "strbuf.h"
 
 static void sig_of(struct hyp_ev *ev, const __u8 *sig)
 {
@@ -77,11 +78,37 @@ const char *hyp_proto_name(unsigned int protocol, char *buf)
 	return buf;
 }
 
+/* inet_ntop's own IPv4 form, without its cost on every event */
+const char *hyp_addr(int ipv6, const uint8_t *addr, char *buf)
+{
+	char *p = buf;
+
+	if (ipv6)
+		return inet_ntop(AF_INET6, addr, buf, INET6_ADDRSTRLEN);
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = addr[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = '.';
+	}
+	p[-1] = 0;
+	return buf;
+}
+
 const char *hyp_addrport(int ipv6, const uint8_t *addr, unsigned int port, char *buf)
 {
 	char a[INET6_ADDRSTRLEN];
+	struct strbuf b;
 
-	inet_ntop(ipv6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
-	snprintf(buf, HYP_ADDRPORT_MAX, ipv6 ? "[%s]:%u" : "%s:%u", a, port);
+	sb_init(&b, buf, HYP_ADDRPORT_MAX);
+	if (ipv6)
+		sb_put(&b, "[", 1);
+	sb_str(&b, hyp_addr(ipv6, addr, a));
+	sb_str(&b, ipv6 ? "]:" : ":");
+	sb_u64(&b, port);
 	return buf;
 }

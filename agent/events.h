@@ -38,6 +38,10 @@ const char *hyp_ev_type_name(unsigned int type);
 /* "TCP", "UDP", else the number. buf needs 4 bytes. */
 const char *hyp_proto_name(unsigned int protocol, char *buf);
 
+/* "198.18.0.1" or "2001:db8::1", as inet_ntop() writes them; buf needs
+ * INET6_ADDRSTRLEN (46) bytes. */
+const char *hyp_addr(int ipv6, const uint8_t *addr, char *buf);
+
 /* "198.18.0.1:80" or "[2001:db8::1]:80"; buf needs HYP_ADDRPORT_MAX. */
 #define HYP_ADDRPORT_MAX 56
 const char *hyp_addrport(int ipv6, const uint8_t *addr, unsigned int port, char *buf);

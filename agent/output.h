@@ -9,6 +9,7 @@
 #ifndef HYPERION_OUTPUT_H
 #define HYPERION_OUTPUT_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/uio.h>
 #include "config.h"
@@ -82,8 +83,14 @@ struct hyp_output {
 	struct hyp_syslog_header hdr;
 };
 
+/* Records hyp_outputs_emit() collects before handing them to the queues,
+ * so a burst from the ring costs each queue one lock and one wake-up. */
+#define HYP_EMIT_BATCH 128
+
 struct hyp_outputs {
 	struct hyp_output out[HYP_OUT_MAX];
+	struct hyp_record pending[HYP_EMIT_BATCH];
+	size_t npending;
 	int console_color; /* HYP_COLOR_* it was started with */
 	uint32_t journald_queue;
 	uint64_t seq; /* per-boot sequence of delivered records */
@@ -98,8 +105,15 @@ void hyp_outputs_stop(struct hyp_outputs *o);
 /* Whether cf would change the running outputs (a reload restarts them). */
 int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf);
 
-/* Numbers r (r->ev.seq) and gives it to every enabled output. */
+/* Numbers r (r->ev.seq) and gives it to every enabled output: collected
+ * in a batch, handed over when the batch is full or on hyp_outputs_flush(). */
 void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r);
+
+/* Records the emptiest queue can still take (SIZE_MAX: no output). */
+size_t hyp_outputs_room(struct hyp_outputs *o);
+
+/* Hands the collected batch to the queues (a full queue counts the drops). */
+void hyp_outputs_flush(struct hyp_outputs *o);
 
 /* Emits a LOSS record for each output that discarded messages since the
  * last report and whose receiver is back. */

@@ -21,42 +21,51 @@ int hyp_console_use_color(int setting, FILE *f)
 	return setting == HYP_COLOR_ALWAYS || isatty(fileno(f));
 }
 
+/* "[YYYY-MM-DD HH:MM:SS] " in local time, formatted once per second and
+ * thread: localtime_r and strftime cost more than the rest of a line. */
+static void line_time(struct strbuf *b, time_t secs)
+{
+	static __thread struct {
+		time_t secs;
+		int valid;
+		char s[40];
+	} c;
+	struct tm tm;
+
+	if (!c.valid || c.secs != secs) {
+		if (!localtime_r(&secs, &tm)) /* a year beyond int: only from a forged record */
+			memset(&tm, 0, sizeof(tm));
+		if (!strftime(c.s, sizeof(c.s), "[%Y-%m-%d %H:%M:%S] ", &tm))
+			c.s[0] = 0;
+		c.secs = secs;
+		c.valid = 1;
+	}
+	sb_str(b, c.s);
+}
+
 size_t hyp_console_line(const struct hyp_ev *ev, int color, char *buf, size_t cap)
 {
 	static const char *const colors[] = { GREEN, RED, YELLOW };
-	char src[HYP_ADDRPORT_MAX], dst[HYP_ADDRPORT_MAX], when[32], proto[4];
-	char sig[4 * HYP_SIG_LEN + 1];
-	time_t secs = ev->wall.tv_sec;
-	struct tm tm;
-	int n;
+	char addr[HYP_ADDRPORT_MAX], proto[4], sig[4 * HYP_SIG_LEN + 1];
+	struct strbuf b;
 
-	if (!localtime_r(&secs, &tm)) /* a year beyond int: only from a forged record */
-		memset(&tm, 0, sizeof(tm));
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	n = snprintf(buf, cap, "[%s] %s%s%s %s -> %s %s", when, color ? colors[ev->type % 3] : "",
-		     hyp_ev_type_name(ev->type), color ? RESET : "",
-		     hyp_addrport(ev->ipv6, ev->src, ev->sport, src),
-		     hyp_addrport(ev->ipv6, ev->dst, ev->dport, dst),
-		     hyp_proto_name(ev->protocol, proto));
-	if (n < 0 || (size_t)n >= cap)
-		return n < 0 ? 0 : cap - 1;
+	sb_init(&b, buf, cap);
+	line_time(&b, ev->wall.tv_sec);
+	sb_str(&b, color ? colors[ev->type % 3] : "");
+	sb_str(&b, hyp_ev_type_name(ev->type));
+	sb_str(&b, color ? RESET " " : " ");
+	sb_str(&b, hyp_addrport(ev->ipv6, ev->src, ev->sport, addr));
+	sb_str(&b, " -> ");
+	sb_str(&b, hyp_addrport(ev->ipv6, ev->dst, ev->dport, addr));
+	sb_str(&b, " ");
+	sb_str(&b, hyp_proto_name(ev->protocol, proto));
 	if (ev->type != HYP_EVENT_ACCEPT) {
 		hyp_pattern_escape(ev->sig, ev->siglen, sig, sizeof(sig));
-		n += snprintf(buf + n, cap - (size_t)n, " sig=\"%s\"", sig);
+		sb_str(&b, " sig=\"");
+		sb_str(&b, sig);
+		sb_str(&b, "\"");
 	}
-	return (size_t)n < cap ? (size_t)n : cap - 1;
-}
-
-static void line_time(struct strbuf *b, const struct timespec *ts)
-{
-	char when[32];
-	time_t secs = ts->tv_sec;
-	struct tm tm;
-
-	if (!localtime_r(&secs, &tm))
-		memset(&tm, 0, sizeof(tm));
-	strftime(when, sizeof(when), "[%Y-%m-%d %H:%M:%S] ", &tm);
-	sb_str(b, when);
+	return b.len;
 }
 
 size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t cap)
@@ -67,7 +76,7 @@ size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t 
 	if (r->kind == HYP_REC_EVENT)
 		return hyp_console_line(&r->ev, color, buf, cap);
 	sb_init(&b, buf, cap);
-	line_time(&b, &r->ev.wall);
+	line_time(&b, r->ev.wall.tv_sec);
 	if (r->kind == HYP_REC_LOSS) {
 		sb_str(&b, "LOSS source=");
 		sb_str(&b, r->source);
@@ -110,6 +119,7 @@ void *hyp_console_worker(void *arg)
 				__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
 		}
 		fflush(stdout);
+		hyp_queue_linger(&o->q, n, 64);
 	}
 	return NULL;
 }

@@ -123,6 +123,7 @@ void *hyp_journald_worker(void *arg)
 				return NULL;
 			}
 		}
+		hyp_queue_linger(&o->q, n, BATCH);
 	}
 	return NULL;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * RFC 5424 syslog: the formatter, and the worker that sends over UDP (one
- * message per datagram), TCP (RFC 6587 octet counting, or LF framing) or a
- * local unix datagram socket. The worker owns its socket; connection
+ * message per datagram, up to 64 per sendmmsg), TCP (RFC 6587 octet
+ * counting, or LF framing; a batch per write) or a local unix datagram
+ * socket. The worker owns its socket; connection
  * failures back off from 100 ms to 30 s while the queue absorbs, then
  * discards and counts.
  */
@@ -156,59 +157,75 @@ fail:
 	return -1;
 }
 
-static size_t frame(const struct hyp_output *o, const struct hyp_record *r, char *buf, size_t cap)
+/* The message framed for the transport, formatted in place (buf holds
+ * HYP_SYSLOG_MAX + 16): with octet counting, after room for the count,
+ * then moved up against it. */
+static size_t frame(const struct hyp_output *o, const struct hyp_record *r, char *buf)
 {
-	char msg[HYP_SYSLOG_MAX];
-	size_t n = hyp_rfc5424(r, &o->hdr, msg, sizeof(msg)), hl = 0;
+	char head[24];
+	struct strbuf b;
+	size_t n;
 
-	if (o->sl.transport != HYP_SYSLOG_TCP) {
-		memcpy(buf, msg, n);
-		return n;
-	}
+	if (o->sl.transport != HYP_SYSLOG_TCP)
+		return hyp_rfc5424(r, &o->hdr, buf, HYP_SYSLOG_MAX);
 	if (o->sl.framing == HYP_FRAMING_LF) {
-		memcpy(buf, msg, n);
+		n = hyp_rfc5424(r, &o->hdr, buf, HYP_SYSLOG_MAX);
 		buf[n] = '\n';
 		return n + 1;
 	}
-	hl = (size_t)snprintf(buf, cap, "%zu ", n);
-	memcpy(buf + hl, msg, n);
-	return hl + n;
+	n = hyp_rfc5424(r, &o->hdr, buf + 8, HYP_SYSLOG_MAX);
+	sb_init(&b, head, sizeof(head));
+	sb_u64(&b, n);
+	sb_put(&b, " ", 1);
+	memmove(buf + b.len, buf + 8, n);
+	memcpy(buf, head, b.len);
+	return b.len + n;
+}
+
+/* A stream: the whole batch in one sendmsg (or a few, if the socket takes
+ * part of it); returns how many messages went out whole. */
+static size_t send_stream(struct conn *k, char (*msgs)[HYP_SYSLOG_MAX + 16], const size_t *lens,
+			  size_t n)
+{
+	struct iovec iov[BATCH];
+	size_t done = 0, off = 0; /* off: bytes of msgs[done] already written */
+
+	while (done < n) {
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n - done };
+		ssize_t w;
+
+		for (size_t i = done; i < n; i++)
+			iov[i - done] = (struct iovec){ msgs[i], lens[i] };
+		iov[0] = (struct iovec){ msgs[done] + off, lens[done] - off };
+		w = sendmsg(k->fd, &mh, MSG_NOSIGNAL);
+		if (w <= 0)
+			return done; /* the receiver is gone or stuck */
+		for (off += (size_t)w; done < n && off >= lens[done]; done++)
+			off -= lens[done];
+	}
+	return done;
 }
 
 /* Sends n messages of a batch; returns how many the receiver took. */
 static size_t send_batch(struct hyp_output *o, struct conn *k, char (*msgs)[HYP_SYSLOG_MAX + 16],
 			 const size_t *lens, size_t n)
 {
+	struct mmsghdr mm[BATCH];
+	struct iovec iov[BATCH];
 	size_t done = 0;
+	int sent;
 
-	if (o->sl.transport != HYP_SYSLOG_TCP) {
-		struct mmsghdr mm[BATCH];
-		struct iovec iov[BATCH];
-		int sent;
-
-		for (size_t i = 0; i < n; i++) {
-			iov[i] = (struct iovec){ msgs[i], lens[i] };
-			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
-							       .msg_iovlen = 1 } };
-		}
-		while (done < n) {
-			sent = sendmmsg(k->fd, mm + done, (unsigned int)(n - done), 0);
-			if (sent <= 0)
-				break;
-			done += (size_t)sent;
-		}
-		return done;
+	if (o->sl.transport == HYP_SYSLOG_TCP)
+		return send_stream(k, msgs, lens, n);
+	for (size_t i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ msgs[i], lens[i] };
+		mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 	}
-	for (; done < n; done++) {
-		size_t off = 0;
-
-		while (off < lens[done]) {
-			ssize_t w = send(k->fd, msgs[done] + off, lens[done] - off, MSG_NOSIGNAL);
-
-			if (w <= 0)
-				return done; /* the receiver is gone or stuck */
-			off += (size_t)w;
-		}
+	while (done < n) {
+		sent = sendmmsg(k->fd, mm + done, (unsigned int)(n - done), 0);
+		if (sent <= 0)
+			break;
+		done += (size_t)sent;
 	}
 	return done;
 }
@@ -225,12 +242,13 @@ void *hyp_syslog_worker(void *arg)
 		size_t done = 0;
 
 		for (size_t i = 0; i < n; i++)
-			lens[i] = frame(o, &recs[i], msgs[i], sizeof(msgs[i]));
+			lens[i] = frame(o, &recs[i], msgs[i]);
 		if (reconnect(o, &k) >= 0)
 			done = send_batch(o, &k, msgs, lens, n);
 		__atomic_fetch_add(&o->sent, done, __ATOMIC_RELAXED);
 		if (done == n) {
 			__atomic_store_n(&o->down, 0, __ATOMIC_RELAXED);
+			hyp_queue_linger(&o->q, n, BATCH);
 			continue;
 		}
 		__atomic_fetch_add(&o->failed, n - done, __ATOMIC_RELAXED);

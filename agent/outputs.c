@@ -5,6 +5,7 @@
  * of what each could not deliver.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 	int err = 0;
 
 	memset(o->out, 0, sizeof(o->out));
+	o->npending = 0;
 	if (!o->seq)
 		o->seq = load_seq();
 	for (int i = 0; i < HYP_OUT_MAX; i++)
@@ -101,18 +103,14 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 
 static uint64_t lost_of(struct hyp_output *out)
 {
-	uint64_t queue_drops = 0;
-
 	if (!out->started)
 		return out->lost_final;
-	pthread_mutex_lock(&out->q.lock);
-	queue_drops = out->q.dropped;
-	pthread_mutex_unlock(&out->q.lock);
-	return queue_drops + __atomic_load_n(&out->failed, __ATOMIC_RELAXED);
+	return hyp_queue_dropped(&out->q) + __atomic_load_n(&out->failed, __ATOMIC_RELAXED);
 }
 
 void hyp_outputs_stop(struct hyp_outputs *o)
 {
+	hyp_outputs_flush(o);
 	for (int i = 0; i < HYP_OUT_MAX; i++) {
 		struct hyp_output *out = &o->out[i];
 		uint64_t until = hyp_mono_ns() + 1000000000ULL;
@@ -145,16 +143,42 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
 	       (cf->syslog.enabled && memcmp(sl, &cf->syslog, sizeof(*sl)));
 }
 
+size_t hyp_outputs_room(struct hyp_outputs *o)
+{
+	size_t room = 0, started = 0;
+
+	for (int i = 0; i < HYP_OUT_MAX; i++) {
+		struct hyp_queue *q = &o->out[i].q;
+		size_t used = hyp_queue_len(q) + o->npending;
+
+		if (!o->out[i].started)
+			continue;
+		started++;
+		if (used < q->cap && q->cap - used > room)
+			room = q->cap - used;
+	}
+	return started ? room : SIZE_MAX;
+}
+
+void hyp_outputs_flush(struct hyp_outputs *o)
+{
+	for (int i = 0; o->npending && i < HYP_OUT_MAX; i++)
+		if (o->out[i].started) /* a full queue counts the drops */
+			hyp_queue_push_many(&o->out[i].q, o->pending, o->npending);
+	o->npending = 0;
+}
+
 void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r)
 {
 	r->ev.seq = ++o->seq;
-	for (int i = 0; i < HYP_OUT_MAX; i++)
-		if (o->out[i].started)
-			hyp_queue_push(&o->out[i].q, r); /* a full queue counts the drop */
+	o->pending[o->npending++] = *r;
+	if (o->npending == HYP_EMIT_BATCH)
+		hyp_outputs_flush(o);
 }
 
 void hyp_outputs_report_losses(struct hyp_outputs *o, const struct timespec *now)
 {
+	hyp_outputs_flush(o); /* so that its drops are counted now */
 	for (int i = 0; i < HYP_OUT_MAX; i++) {
 		struct hyp_output *out = &o->out[i];
 		uint64_t lost = lost_of(out);

@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include "queue.h"
+
+#define LOAD(p)	    __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
 
 int hyp_queue_init(struct hyp_queue *q, size_t cap)
 {
-	pthread_condattr_t ca;
-
 	memset(q, 0, sizeof(*q));
 	q->slots = calloc(cap ? cap : 1, sizeof(*q->slots));
 	if (!q->slots)
 		return -ENOMEM;
 	q->cap = cap ? cap : 1;
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&q->cond, &ca);
-	pthread_condattr_destroy(&ca);
 	return 0;
 }
 
@@ -26,27 +26,48 @@ void hyp_queue_destroy(struct hyp_queue *q)
 {
 	if (!q->slots)
 		return;
-	pthread_mutex_destroy(&q->lock);
-	pthread_cond_destroy(&q->cond);
 	free(q->slots);
 	memset(q, 0, sizeof(*q));
 }
 
+static void wake(struct hyp_queue *q, int all)
+{
+	__atomic_fetch_add(&q->wake, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &q->wake, FUTEX_WAKE_PRIVATE, all ? INT_MAX : 1, NULL, NULL, 0);
+}
+
+size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n)
+{
+	size_t tail = q->tail, room = q->cap - (tail - LOAD(&q->head)), took = n < room ? n : room;
+
+	for (size_t i = 0; i < took; i++)
+		q->slots[(tail + i) % q->cap] = r[i];
+	__atomic_store_n(&q->tail, tail + took, __ATOMIC_SEQ_CST);
+	if (n > took)
+		__atomic_fetch_add(&q->dropped, n - took, __ATOMIC_RELAXED);
+	/* the consumer says it sleeps before it looks at tail a last time */
+	if (took && __atomic_load_n(&q->sleeping, __ATOMIC_SEQ_CST))
+		wake(q, 0);
+	return took;
+}
+
 int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r)
 {
-	int err = 0;
+	return hyp_queue_push_many(q, r, 1) ? 0 : -ENOSPC;
+}
 
-	pthread_mutex_lock(&q->lock);
-	if (q->len == q->cap) {
-		q->dropped++;
-		err = -ENOSPC;
-	} else {
-		q->slots[(q->head + q->len++) % q->cap] = *r;
-		if (q->len == 1)
-			pthread_cond_signal(&q->cond);
+static size_t take(struct hyp_queue *q, struct hyp_record *out, size_t max)
+{
+	size_t head = q->head, n = LOAD(&q->tail) - head;
+
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = q->slots[(head + i) % q->cap];
+		hyp_record_fix(&out[i]);
 	}
-	pthread_mutex_unlock(&q->lock);
-	return err;
+	STORE(&q->head, head + n);
+	return n;
 }
 
 static void deadline(struct timespec *ts, int ms)
@@ -60,69 +81,75 @@ static void deadline(struct timespec *ts, int ms)
 	}
 }
 
+/* Sleeps until woken or until (absolute, CLOCK_MONOTONIC; NULL: never);
+ * returns 0 once that time has passed. With wants_records, pushes wake it
+ * too: it says so before it looks at the queue a last time, so a push
+ * cannot slip in unseen. A close always wakes it. */
+static int wait_until(struct hyp_queue *q, const struct timespec *until, int wants_records)
+{
+	uint32_t seen = __atomic_load_n(&q->wake, __ATOMIC_SEQ_CST);
+	long rc = 0;
+
+	if (wants_records)
+		__atomic_store_n(&q->sleeping, 1, __ATOMIC_SEQ_CST);
+	if (!LOAD(&q->closing) && (!wants_records || LOAD(&q->tail) == q->head))
+		rc = syscall(SYS_futex, &q->wake, FUTEX_WAIT_BITSET_PRIVATE, seen, until, NULL,
+			     FUTEX_BITSET_MATCH_ANY);
+	__atomic_store_n(&q->sleeping, 0, __ATOMIC_SEQ_CST);
+	return !(rc && errno == ETIMEDOUT);
+}
+
 size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, int timeout_ms)
 {
 	struct timespec until;
-	size_t n = 0;
+	size_t n;
 
 	if (timeout_ms >= 0)
 		deadline(&until, timeout_ms);
-	pthread_mutex_lock(&q->lock);
-	while (!q->len && !q->closing) {
-		if (timeout_ms < 0)
-			pthread_cond_wait(&q->cond, &q->lock);
-		else if (pthread_cond_timedwait(&q->cond, &q->lock, &until) == ETIMEDOUT)
-			break;
-	}
-	while (n < max && q->len) {
-		out[n] = q->slots[q->head];
-		hyp_record_fix(&out[n++]);
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
-	}
-	pthread_mutex_unlock(&q->lock);
+	while (!(n = take(q, out, max)) && !LOAD(&q->closing))
+		if (!wait_until(q, timeout_ms >= 0 ? &until : NULL, 1))
+			return take(q, out, max);
 	return n;
 }
 
 void hyp_queue_close(struct hyp_queue *q)
 {
-	pthread_mutex_lock(&q->lock);
-	q->closing = 1;
-	pthread_cond_broadcast(&q->cond);
-	pthread_mutex_unlock(&q->lock);
+	STORE(&q->closing, 1);
+	wake(q, 1);
 }
 
 size_t hyp_queue_len(struct hyp_queue *q)
 {
-	size_t n;
+	return LOAD(&q->tail) - LOAD(&q->head);
+}
 
-	pthread_mutex_lock(&q->lock);
-	n = q->len;
-	pthread_mutex_unlock(&q->lock);
-	return n;
+uint64_t hyp_queue_dropped(struct hyp_queue *q)
+{
+	return __atomic_load_n(&q->dropped, __ATOMIC_RELAXED);
 }
 
 int hyp_queue_sleep(struct hyp_queue *q, int ms)
 {
 	struct timespec until;
-	int closed;
 
 	deadline(&until, ms);
-	pthread_mutex_lock(&q->lock);
-	while (!q->closing && pthread_cond_timedwait(&q->cond, &q->lock, &until) != ETIMEDOUT)
+	while (!LOAD(&q->closing) && wait_until(q, &until, 0))
 		;
-	closed = q->closing;
-	pthread_mutex_unlock(&q->lock);
-	return closed;
+	return LOAD(&q->closing);
+}
+
+void hyp_queue_linger(struct hyp_queue *q, size_t n, size_t max)
+{
+	struct timespec ts = { 0, HYP_QUEUE_LINGER_NS };
+
+	if (n && n < max && !LOAD(&q->closing))
+		nanosleep(&ts, NULL);
 }
 
 size_t hyp_queue_discard(struct hyp_queue *q)
 {
-	size_t n;
+	size_t n = hyp_queue_len(q);
 
-	pthread_mutex_lock(&q->lock);
-	n = q->len;
-	q->len = 0;
-	pthread_mutex_unlock(&q->lock);
+	q->head = q->tail;
 	return n;
 }

@@ -1,34 +1,43 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * A bounded queue of records between the event loop (one producer) and an
- * output's thread (one consumer). Pushing never blocks: when the queue is
- * full the record is discarded and counted.
+ * A bounded queue of records between the event loop (the one producer)
+ * and an output's thread (the one consumer). Neither side takes a lock:
+ * the event loop must never wait for a worker that the scheduler has put
+ * aside, or the 64 KB ring fills behind it. Pushing never blocks: when
+ * the queue is full the record is discarded and counted. The consumer
+ * sleeps on a futex when the queue is empty, and the producer wakes it
+ * only then.
  */
 #ifndef HYPERION_QUEUE_H
 #define HYPERION_QUEUE_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "record.h"
 
 struct hyp_queue {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	struct hyp_record *slots;
-	size_t cap, head, len;
-	int closing;
-	uint64_t dropped; /* pushes refused because the queue was full */
+	size_t cap;
+	_Alignas(64) size_t tail;   /* next slot to fill: written by the producer */
+	uint64_t dropped;	    /* pushes refused because the queue was full */
+	_Alignas(64) size_t head;   /* next slot to read: written by the consumer */
+	_Alignas(64) uint32_t wake; /* futex word, bumped to wake the consumer */
+	uint32_t sleeping;	    /* the consumer waits, or is about to */
+	uint32_t closing;
 };
 
 int hyp_queue_init(struct hyp_queue *q, size_t cap);
 void hyp_queue_destroy(struct hyp_queue *q);
 
-/* Returns 0, or -ENOSPC (counted in q->dropped) when full. */
+/* Returns 0, or -ENOSPC (counted in q->dropped) when full. Producer only. */
 int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r);
 
+/* Pushes n records with one wake-up at most; those that do not fit are
+ * counted in q->dropped. Returns how many it took. Producer only. */
+size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n);
+
 /* Waits for records (up to max), or for hyp_queue_close and an empty
- * queue (returns 0), or until timeout_ms (-1: no timeout). */
+ * queue (returns 0), or until timeout_ms (-1: no timeout). Consumer only. */
 size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, int timeout_ms);
 
 /* Wakes the consumer; pop returns 0 once the queue is empty. */
@@ -38,9 +47,20 @@ void hyp_queue_close(struct hyp_queue *q);
  * backoff that must not hold up a shutdown). Returns 1 if closed. */
 int hyp_queue_sleep(struct hyp_queue *q, int ms);
 
-/* Empties the queue; returns how many records it held. */
+/* A consumer's pause after a batch of n records short of max: records
+ * arrive one by one, and waking for each costs more than the record
+ * itself (two context switches), so it lets the next batch fill for a
+ * moment instead. Returns at once when closing. */
+#define HYP_QUEUE_LINGER_NS 1000000L
+void hyp_queue_linger(struct hyp_queue *q, size_t n, size_t max);
+
+/* Empties the queue; returns how many records it held. Once the consumer
+ * has stopped. */
 size_t hyp_queue_discard(struct hyp_queue *q);
 
 size_t hyp_queue_len(struct hyp_queue *q);
+
+/* Records refused so far (any thread). */
+uint64_t hyp_queue_dropped(struct hyp_queue *q);
 
 #endif /* HYPERION_QUEUE_H */

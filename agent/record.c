@@ -4,11 +4,20 @@
 #include <string.h>
 #include "pattern.h"
 #include "record.h"
+#include "strbuf.h"
 
 void hyp_record_fix(struct hyp_record *r)
 {
 	r->ev.rule = r->rule[0] ? r->rule : NULL;
 	r->ev.ifname = r->ifname;
+}
+
+static void copy(char *to, size_t cap, const char *from)
+{
+	struct strbuf b;
+
+	sb_init(&b, to, cap);
+	sb_str(&b, from);
 }
 
 void hyp_record_event(struct hyp_record *r, const struct hyp_ev *ev)
@@ -17,9 +26,9 @@ void hyp_record_event(struct hyp_record *r, const struct hyp_ev *ev)
 	r->ev = *ev;
 	r->kind = HYP_REC_EVENT;
 	if (ev->rule)
-		snprintf(r->rule, sizeof(r->rule), "%s", ev->rule);
+		copy(r->rule, sizeof(r->rule), ev->rule);
 	if (ev->ifname)
-		snprintf(r->ifname, sizeof(r->ifname), "%s", ev->ifname);
+		copy(r->ifname, sizeof(r->ifname), ev->ifname);
 	hyp_record_fix(r);
 }
 
@@ -47,16 +56,42 @@ int hyp_record_priority(const struct hyp_record *r)
 	return 6;
 }
 
-const char *hyp_rfc3339(const struct timespec *ts, char *buf)
+/* The seconds part of a timestamp, formatted once per second and thread:
+ * gmtime_r and strftime cost more than the rest of a message. */
+static const char *rfc3339_secs(time_t secs)
 {
-	time_t secs = ts->tv_sec;
+	static __thread struct {
+		time_t secs;
+		int valid;
+		char s[HYP_TIME_MAX];
+	} c;
 	struct tm tm;
-	size_t n;
 
+	if (c.valid && c.secs == secs)
+		return c.s;
 	if (!gmtime_r(&secs, &tm)) /* a year beyond int: only from a forged record */
 		memset(&tm, 0, sizeof(tm));
-	n = strftime(buf, HYP_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, HYP_TIME_MAX - n, ".%06ldZ", (long)(ts->tv_nsec / 1000));
+	if (!strftime(c.s, sizeof(c.s) - 9, "%Y-%m-%dT%H:%M:%S", &tm))
+		c.s[0] = 0;
+	c.secs = secs;
+	c.valid = 1;
+	return c.s;
+}
+
+const char *hyp_rfc3339(const struct timespec *ts, char *buf)
+{
+	size_t n = strlen(rfc3339_secs(ts->tv_sec));
+	long us = ts->tv_nsec / 1000;
+
+	memcpy(buf, rfc3339_secs(ts->tv_sec), n);
+	if (us < 0 || us > 999999) { /* only from a forged record */
+		snprintf(buf + n, HYP_TIME_MAX - n, ".%06ldZ", us);
+		return buf;
+	}
+	buf[n++] = '.';
+	for (int i = 5; i >= 0; i--, us /= 10)
+		buf[n + (size_t)i] = (char)('0' + us % 10);
+	memcpy(buf + n + 6, "Z", 2);
 	return buf;
 }
 
@@ -77,18 +112,21 @@ static char *add(struct fields *fs, const char *journal, const char *sd)
 
 static void add_str(struct fields *fs, const char *journal, const char *sd, const char *v)
 {
-	snprintf(add(fs, journal, sd), sizeof(fs->f->value), "%s", v);
+	copy(add(fs, journal, sd), sizeof(fs->f->value), v);
 }
 
 static void add_u64(struct fields *fs, const char *journal, const char *sd, uint64_t v)
 {
-	snprintf(add(fs, journal, sd), sizeof(fs->f->value), "%llu", (unsigned long long)v);
+	struct strbuf b;
+
+	sb_init(&b, add(fs, journal, sd), sizeof(fs->f->value));
+	sb_u64(&b, v);
 }
 
 static void add_addr(struct fields *fs, const char *journal, const char *sd, int ipv6,
 		     const uint8_t *a)
 {
-	inet_ntop(ipv6 ? AF_INET6 : AF_INET, a, add(fs, journal, sd), sizeof(fs->f->value));
+	hyp_addr(ipv6, a, add(fs, journal, sd));
 }
 
 static void add_time(struct fields *fs, const char *journal, const char *sd,

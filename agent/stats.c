@@ -150,7 +150,8 @@ static void print_agent_json(const struct hyp_agent_stats *a, __u64 gen)
 		printf(",\"%s\":{\"sent\":%llu,\"discarded\":%llu,\"queued\":%llu}", out_names[i],
 		       (unsigned long long)a->out_sent[i], (unsigned long long)a->out_lost[i],
 		       (unsigned long long)a->out_queued[i]);
-	printf("}");
+	/* when the agent took this snapshot (once a second): rates from two */
+	printf(",\"updated_ns\":%llu}", (unsigned long long)a->updated_ns);
 }
 
 /* The agent's accounting, if it pinned it. */

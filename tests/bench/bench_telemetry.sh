@@ -4,14 +4,23 @@
 # The telemetry pipeline, measured:
 #  1. events per second the agent delivers to UDP syslog, TCP syslog and
 #     journald while saturated, against the raw loop (rawsend) that sends
-#     the same messages through the same API in the same run, with the
-#     agent's CPU per 1000 events and the accounting;
-#  2. UDP to a real rsyslogd at a fixed offered rate: lossless or not;
-#  3. the pipeline users run today: iptables -m string + NFLOG + ulogd2
-#     writing JSON, at increasing rates: where it stops being lossless;
+#     the same messages through the same API: interleaved windows (agent,
+#     raw, agent, raw ...), the ratio of each pair, median and spread, with
+#     the agent's CPU per 1000 events and its accounting. A flood runs
+#     through all windows, so both see the same machine; during the raw
+#     loop's windows the agent is stopped (SIGSTOP; the kernel counts what
+#     the full ring refuses).
+#  2. the agent to a real rsyslogd over UDP, and to a file (its console
+#     output), and 3. the pipeline users run today (iptables -m string +
+#     NFLOG + ulogd2 writing JSON to a file), on the same traffic, in
+#     alternating sweeps of offered rates: each one's lossless rate (the
+#     highest offered rate with nothing lost), where the excess goes
+#     (counted by the agent; silently dropped for ulogd2), and the ratio of
+#     the lossless rates, per sweep.
 #  4. reload time for 100, 1000 and 10,000 signatures; agent RSS idle and
 #     under flood.
 # Writes CSV lines to $1 (default stdout) and prints a readable summary.
+# It reports, it does not judge: nothing here fails a test suite.
 if [ -z "${HYP_IN_MNTNS:-}" ] && [ "$(id -u)" -eq 0 ]; then
 	HYP_IN_MNTNS=1 exec unshare --mount --propagation private "$0" "$@"
 fi
@@ -19,8 +28,19 @@ fi
 CSV=${1:-/dev/stdout}
 RAWSEND=$BUILD/bench/rawsend
 PPS=$BUILD/bench/bench_pps
+ROUNDS=${TELEMETRY_ROUNDS:-5} # section 1
+SWEEPS=${TELEMETRY_SWEEPS:-3} # sections 2 and 3
+AGENT_RATES="100000 150000 200000 250000 300000" # events/s: 2 per packet
+FILE_RATES="200000 300000 400000 500000"
+ULOGD_RATES="25000 40000 50000 60000 75000 100000" # events/s: 1 per packet
+STEP_MS=1500				  # traffic per offered rate
 echo "section,case,value,unit,detail" >"$CSV"
 out() { echo "$1,$2,$3,$4,$5" >>"$CSV"; printf '%-10s %-34s %12s %-10s %s\n' "$@"; }
+
+# median and "min..max" of the numbers on standard input
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+spread() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo ".." hi }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 setup_net || exit 1
 # journald and rsyslog of our own, as in the e2e tests
@@ -50,54 +70,92 @@ EOF
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 stat_json() { "$HYPERION" stats --json 2>/dev/null; }
-
-# 1. saturated pipeline vs the raw loop, per transport
-saturate() { # saturate NAME OUTPUT-YAML
-	local name=$1 s0 s1 c0 c1 t=4
-	agent_conf "$2"
-	start_agent "$WORK/conf.yaml" || return
-	"$PPS" --send "$NS_A" "$IF_A" 128 1 &
-	local sender=$!
-	sleep 1
-	s0=$(stat_json | jq ".events.$3.sent")
-	c0=$(cpu_ticks "$AGENT_PID")
-	sleep $t
-	s1=$(stat_json | jq ".events.$3.sent")
-	c1=$(cpu_ticks "$AGENT_PID")
-	kill "$sender"
-	wait "$sender" 2>/dev/null
-	sleep 2
-	local rate=$(((s1 - s0) / t)) cpu
-	cpu=$(awk -v c=$((c1 - c0)) -v n=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" \
-		'BEGIN { printf "%.0f", c / hz * 1e6 / (n / 1000) }')
-	local acc
-	acc=$(stat_json | jq -r '.events | "generated \(.generated) delivered \(.delivered) suppressed \(.suppressed) lost \(.lost)"')
-	stop_agent
-	out pipeline "$name agent" "$rate" events/s "cpu ${cpu} us/1000 events; $acc"
-	AGENT_RATE=$rate
+accounting() { # the agent's books: generated = delivered + suppressed + lost
+	stat_json | jq -r '.events | "generated \(.generated) delivered \(.delivered) suppressed \(.suppressed) lost \(.lost)" +
+		(if .generated == .delivered + .suppressed + .lost then " (exact)" else " (MISMATCH)" end)'
 }
-raw() { # raw NAME ARGS...
-	local name=$1 line
-	shift
-	line=$(in_b "$RAWSEND" "$@" 3)
-	local rate
-	rate=$(echo "$line" | awk '{ print $6 }')
-	out pipeline "$name raw loop" "$rate" msgs/s "cpu $(echo "$line" | awk '{ print $8 }') us/1000"
-	out pipeline "$name agent/raw" "$(awk -v a="$AGENT_RATE" -v r="$rate" 'BEGIN { printf "%.2f", a / r }')" \
-		ratio "target >= 0.90"
+# The first snapshot of the agent's books (it takes one a second) after
+# AFTER_NS: "SENT UPDATED_NS" of OUTPUT.
+snapshot() { # snapshot OUTPUT AFTER_NS
+	local j
+	while j=$(stat_json) && [ "$(echo "$j" | jq .events.updated_ns)" -le "$2" ]; do
+		sleep 0.1
+	done
+	echo "$j" | jq -r ".events.$1.sent, .events.updated_ns" | paste -sd' '
+}
+
+# 1. the saturated pipeline against the raw loop, interleaved
+pipeline() { # pipeline NAME OUTPUT OUTPUT-YAML RAWSEND-ARGS...
+	local name=$1 output=$2 yaml=$3 a r c0 c1 t0 t1 ticks=0 events=0 flood
+	shift 3
+	local agent_rates="" raw_rates="" ratios="" raw_cpu=""
+	agent_conf "$yaml"
+	start_agent "$WORK/conf.yaml" || { out pipeline "$name" 0 events/s "agent did not start"; return; }
+	"$PPS" --send "$NS_A" "$IF_A" 128 1 &
+	flood=$!
+	for _ in $(seq "$ROUNDS"); do
+		kill -CONT "$AGENT_PID"
+		sleep 0.3
+		read -r s0 u0 < <(snapshot "$output" "$(stat_json | jq .events.updated_ns)")
+		c0=$(cpu_ticks "$AGENT_PID") t0=$(date +%s%N)
+		sleep 0.9
+		read -r s1 u1 < <(snapshot "$output" "$u0")
+		c1=$(cpu_ticks "$AGENT_PID") t1=$(date +%s%N)
+		kill -STOP "$AGENT_PID"
+		a=$(awk -v n=$((s1 - s0)) -v t=$((u1 - u0)) 'BEGIN { printf "%.0f", n / t * 1e9 }')
+		ticks=$((ticks + c1 - c0))
+		events=$(awk -v e="$events" -v a="$a" -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", e + a * t / 1e9 }')
+		read -r r cpu < <(in_b "$RAWSEND" "$@" 1 | awk '{ print $6, $8 }')
+		agent_rates="$agent_rates $a" raw_rates="$raw_rates $r" raw_cpu="$raw_cpu $cpu"
+		ratios="$ratios $(ratio "$a" "$r")"
+	done
+	kill "$flood"
+	wait "$flood" 2>/dev/null
+	kill -CONT "$AGENT_PID"
+	sleep 1.5 # the queue drains, the books close
+	local acc
+	acc=$(accounting)
+	stop_agent
+	local cpu_agent
+	cpu_agent=$(awk -v c="$ticks" -v n="$events" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.0f", n ? c / hz * 1e6 / (n / 1000) : 0 }')
+	out pipeline "$name agent" "$(echo $agent_rates | tr ' ' '\n' | median)" events/s \
+		"rounds:$agent_rates; cpu $cpu_agent us/1000 events; $acc"
+	out pipeline "$name raw loop" "$(echo $raw_rates | tr ' ' '\n' | median)" msgs/s \
+		"rounds:$raw_rates; cpu $(echo $raw_cpu | tr ' ' '\n' | median) us/1000"
+	out pipeline "$name agent/raw" "$(echo $ratios | tr ' ' '\n' | median)" ratio \
+		"median of $ROUNDS interleaved pairs; spread $(echo $ratios | tr ' ' '\n' | spread); target >= 0.90"
 }
 
 bg b "$NETPEER" listen udp 127.0.0.1 5514 -o /dev/null
 bg b "$NETPEER" listen tcp 127.0.0.1 5515 -o /dev/null
 sleep 0.3
-saturate "udp syslog" "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5514\"}" syslog
-raw "udp syslog" udp 127.0.0.1 5514
-saturate "tcp syslog" "  syslog: {enabled: true, transport: tcp, target: \"127.0.0.1:5515\"}" syslog
-raw "tcp syslog" tcp 127.0.0.1 5515
-saturate "journald" "  journald: {enabled: true}" journald
-raw "journald" journald - -
+pipeline "udp syslog" syslog "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5514\"}" \
+	udp 127.0.0.1 5514
+pipeline "tcp syslog" syslog "  syslog: {enabled: true, transport: tcp, target: \"127.0.0.1:5515\"}" \
+	tcp 127.0.0.1 5515
+pipeline "journald" journald "  journald: {enabled: true}" journald - -
 
-# 2. UDP to rsyslogd at a fixed rate: 100k packets/s = 200k events/s
+# 2 and 3: the same traffic (UDP packets carrying "hack") at offered rates
+send_at() { # send_at PACKETS/S: STEP_MS of it; prints packets sent
+	in_a "$NETPEER" send udp 198.18.0.2 9000 "a hack %n" -n $(($1 * STEP_MS / 1000)) -r "$1" 2>&1 |
+		awk '/sent/ { print $3 }'
+}
+rcvbuf_errors() { in_b nstat -az UdpRcvbufErrors | awk '/UdpRcvbufErrors/ { print $2 }'; }
+lines() { # lines FILE PID: what the daemon PID wrote to FILE since the last call
+	local a=-1 b=0
+	[ -e "$1" ] || { echo 0; return; }
+	while b=$(stat -c %s "$1") && [ "$a" != "$b" ]; do # until it has written all
+		a=$b
+		sleep 0.2
+	done
+	mv "$1" "$1.step"
+	kill -HUP "$2" # reopen: what it still holds goes to the moved file
+	sleep 0.2
+	wc -l <"$1.step"
+	rm -f "$1.step"
+}
+
 RS=$WORK/rs
 mkdir -p "$RS"
 cat >"$RS/rsyslog.conf" <<EOF
@@ -107,23 +165,69 @@ ruleset(name="in" parser="rsyslog.rfc5424") { action(type="omfile" file="$RS/out
 input(type="imudp" address="127.0.0.1" port="5516" ruleset="in" rcvbufSize="8m")
 EOF
 bg b rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/pid"
-sleep 1
-for pps in 50000 100000 150000; do
-	agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
-	start_agent "$WORK/conf.yaml" || break
-	: >"$RS/out.log"
-	in_a "$NETPEER" send udp 198.18.0.2 9000 "a hack %n" -n $((pps * 3)) -r $pps 2>/dev/null
-	sleep 3
-	j=$(stat_json)
-	stop_agent
-	got=$(wc -l <"$RS/out.log")
-	gen=$(echo "$j" | jq '.events.generated')
-	lost=$(echo "$j" | jq '.events.lost + .events.syslog.discarded')
-	out rsyslog "udp offered $((2 * pps)) events/s" "$got" received \
-		"generated $gen; lost in agent $lost; lost at rsyslog $((gen - lost - got))"
-done
+RSYSLOG=$LAST_PID
 
-# 3. iptables -m string + NFLOG + ulogd2 (JSON)
+d() { echo $(($(echo "$2" | jq "$3") - $(echo "$1" | jq "$3"))); } # d J0 J1 FIELD: its growth
+# The lines of FILE, once it stops growing.
+settled_lines() { # settled_lines FILE
+	local a=-1 b=0
+	while b=$(wc -l <"$1") && [ "$a" != "$b" ]; do
+		a=$b
+		sleep 0.2
+	done
+	echo "$b"
+}
+
+# One sweep of the agent, to rsyslogd over UDP (syslog) or to a file (its
+# console output, like ulogd2's JSON file); prints its lossless rate.
+agent_sweep() { # agent_sweep ROUND syslog|console RATES
+	local best=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1
+	if [ "$out" = syslog ]; then
+		agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
+	else
+		agent_conf "" && sed -i 's/enabled: false/enabled: true/' "$WORK/conf.yaml"
+	fi
+	start_agent "$WORK/conf.yaml" >&2 || { echo 0; return; }
+	[ "$out" = syslog ] && lines "$RS/out.log" "$RSYSLOG" >/dev/null
+	for ev in $3; do
+		j0=$(stat_json) e0=$(rcvbuf_errors)
+		sent=$(send_at $((ev / 2)))
+		sleep 1.2 # the queue drains and the next snapshot is taken
+		if [ "$out" = syslog ]; then
+			recv=$(lines "$RS/out.log" "$RSYSLOG")
+		else
+			l1=$(settled_lines "$WORK/agent.out")
+			recv=$((l1 - l0)) l0=$l1
+		fi
+		j1=$(stat_json) e1=$(rcvbuf_errors)
+		gen=$(d "$j0" "$j1" .events.generated) kernel=$(d "$j0" "$j1" .events.lost)
+		discarded=$(d "$j0" "$j1" ".events.$out.discarded")
+		silent=$(($(d "$j0" "$j1" ".events.$out.sent") - recv)) # sent, never written
+		[ "$out" = syslog ] && [ "$silent" -lt $((e1 - e0)) ] && silent=$((e1 - e0))
+		[ "$gen" -eq $((2 * sent)) ] && [ $((kernel + discarded + silent)) -eq 0 ] &&
+			[ "$ev" -gt "$best" ] && best=$ev
+		echo "$out $1 $ev $((2 * sent)) $gen $kernel $discarded $silent" >>"$WORK/sweeps"
+	done
+	stop_agent
+	echo "$best"
+}
+
+ulogd_sweep() { # ulogd_sweep ROUND: prints its lossless rate
+	local best=0 sent matched logged
+	lines "$WORK/ulogd.json" "$ULOGD" >/dev/null
+	for ev in $ULOGD_RATES; do
+		in_b iptables -Z INPUT
+		sent=$(send_at "$ev")
+		sleep 1
+		matched=$(in_b iptables -L INPUT -v -x -n | awk '/NFLOG/ { print $1 }')
+		logged=$(lines "$WORK/ulogd.json" "$ULOGD")
+		[ "$logged" -eq "$sent" ] && [ "$ev" -gt "$best" ] && best=$ev
+		echo "ulogd2 $1 $ev $sent $matched $logged" >>"$WORK/sweeps"
+	done
+	echo "$best"
+}
+
+ULOGD=
 if command -v ulogd >/dev/null; then
 	cat >"$WORK/ulogd.conf" <<EOF
 [global]
@@ -141,20 +245,60 @@ group=7
 file="$WORK/ulogd.json"
 sync=0
 EOF
-	in_b iptables -A INPUT -p udp -m string --algo bm --string hack -j NFLOG --nflog-group 7
-	in_b iptables -A INPUT -p udp -m string --algo bm --string hack -j DROP
+	# on the veth only: the agent's messages to rsyslogd on lo carry "hack" too.
+	# While the agent runs, its XDP program drops the packets before iptables.
+	in_b iptables -A INPUT -i "$IF_B" -p udp -m string --algo bm --string hack -j NFLOG --nflog-group 7
+	in_b iptables -A INPUT -i "$IF_B" -p udp -m string --algo bm --string hack -j DROP
 	bg b ulogd -c "$WORK/ulogd.conf"
 	ULOGD=$LAST_PID
-	sleep 1
-	for pps in 25000 50000 100000 200000; do
-		: >"$WORK/ulogd.json"
-		in_b iptables -Z INPUT
-		in_a "$NETPEER" send udp 198.18.0.2 9000 "a hack %n" -n $((pps * 3)) -r $pps 2>/dev/null
-		sleep 2
-		matched=$(in_b iptables -L INPUT -v -x -n | awk '/NFLOG/ { print $1 }')
-		logged=$(wc -l <"$WORK/ulogd.json")
-		out ulogd2 "offered $pps events/s" "$logged" logged "matched $matched; lost silently $((matched - logged))"
+fi
+sleep 1
+: >"$WORK/sweeps"
+syslog_best="" file_best="" ulogd_best="" syslog_ratios="" file_ratios=""
+for round in $(seq "$SWEEPS"); do
+	a=$(agent_sweep "$round" syslog "$AGENT_RATES")
+	f=$(agent_sweep "$round" console "$FILE_RATES")
+	syslog_best="$syslog_best $a" file_best="$file_best $f"
+	if [ -n "$ULOGD" ]; then
+		u=$(ulogd_sweep "$round")
+		ulogd_best="$ulogd_best $u"
+		syslog_ratios="$syslog_ratios $(ratio "$a" "$u")" file_ratios="$file_ratios $(ratio "$f" "$u")"
+	fi
+done
+agent_rows() { # agent_rows syslog|console RATES WHERE
+	for ev in $2; do
+		awk -v o="$1" -v ev="$ev" '$1 == o && $3 == ev {
+			n++; ok += ($5 == $4 && $6 + $7 + $8 == 0)
+			offered += $4; counted += $6 + $7; silent += $8 }
+			END { printf "%d %d %d %d %d\n", n, ok, offered, counted, silent }' "$WORK/sweeps" |
+			while read -r n ok offered counted silent; do
+				out agent "$3 offered $ev events/s" "$ok/$n" lossless \
+					"$offered events offered; $counted lost and counted by the agent (LOSS records); $silent sent but not written$4"
+			done
 	done
+}
+agent_rows syslog "$AGENT_RATES" "UDP to rsyslogd:" " (rsyslogd's UDP receive buffer: silent)"
+out agent "UDP to rsyslogd: lossless rate" "$(echo $syslog_best | tr ' ' '\n' | median)" events/s \
+	"highest offered rate with nothing lost; median of $SWEEPS sweeps:$syslog_best"
+agent_rows console "$FILE_RATES" "to a file:" ""
+f=$(echo $file_best | tr ' ' '\n' | median)
+out agent "to a file: lossless rate" "$f" events/s \
+	"its console output; median of $SWEEPS sweeps:$file_best$([ "$f" = "${FILE_RATES##* }" ] && echo "; the highest rate offered: at least this")"
+if [ -n "$ULOGD" ]; then
+	for ev in $ULOGD_RATES; do
+		awk -v ev="$ev" '$1 == "ulogd2" && $3 == ev { n++; ok += ($6 == $4); offered += $4; silent += $5 - $6 }
+			END { printf "%d %d %d %d\n", n, ok, offered, silent }' "$WORK/sweeps" |
+			while read -r n ok offered silent; do
+				out ulogd2 "offered $ev events/s" "$ok/$n" lossless \
+					"$offered events offered; $silent matched by iptables but never logged (netlink drops in the kernel: in no output)"
+			done
+	done
+	out ulogd2 "ulogd2 lossless rate" "$(echo $ulogd_best | tr ' ' '\n' | median)" events/s \
+		"iptables -m string + NFLOG + ulogd2 JSON to a file; median of $SWEEPS sweeps:$ulogd_best; lines of ulogd's own log about losses: $(grep -ciE 'los[st]|ENOBUFS|overrun' "$WORK/ulogd.log")"
+	out compare "agent to a file / ulogd2 lossless rate" "$(echo $file_ratios | tr ' ' '\n' | median)" ratio \
+		"the same kind of sink; per sweep:$file_ratios; spread $(echo $file_ratios | tr ' ' '\n' | spread); target >= 4"
+	out compare "agent UDP to rsyslogd / ulogd2 lossless rate" "$(echo $syslog_ratios | tr ' ' '\n' | median)" ratio \
+		"rsyslogd parsing and writing on the same 2 CPUs; per sweep:$syslog_ratios; spread $(echo $syslog_ratios | tr ' ' '\n' | spread)"
 	kill "$ULOGD"
 	in_b iptables -F INPUT
 fi

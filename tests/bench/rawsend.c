@@ -2,8 +2,9 @@
 /*
  * The raw loop the telemetry pipeline is compared with: the same messages
  * the agent would send (hyp_rfc5424, hyp_journal_fields of a DROP record),
- * through the same API (sendmmsg in batches of 64 over UDP, send over TCP
- * with octet counting, sd_journal_sendv), as fast as one thread can.
+ * through the same API as the agent (sendmmsg in batches of 64 over UDP; over
+ * TCP octet counting, 64 messages per sendmsg; sd_journal_sendv), as fast
+ * as one thread can.
  *
  *   rawsend udp|tcp HOST PORT SECONDS
  *   rawsend journald - - SECONDS
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 #include <systemd/sd-journal.h>
 #include "output.h"
+#include "strbuf.h"
 
 static double now(void)
 {
@@ -56,6 +58,25 @@ static void record(struct hyp_record *r)
 	ev.ifname = "hyb1";
 	clock_gettime(CLOCK_REALTIME, &ev.wall);
 	hyp_record_event(r, &ev);
+}
+
+/* The whole batch, in as many sendmsg calls as the socket needs. */
+static int send_all(int fd, struct iovec *iov, size_t n)
+{
+	while (n) {
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n };
+		ssize_t w = sendmsg(fd, &mh, MSG_NOSIGNAL);
+
+		if (w < 0)
+			return -1;
+		for (; n && (size_t)w >= iov->iov_len; iov++, n--)
+			w -= (ssize_t)iov->iov_len;
+		if (n) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -96,14 +117,17 @@ int main(int argc, char **argv)
 				sd_journal_sendv(e.iov, (int)e.n);
 				continue;
 			}
-			len = hyp_rfc5424(&r, &h, msgs[i] + 8, HYP_SYSLOG_MAX);
-			if (tcp) {
-				int hl = snprintf(msgs[i], 8, "%zu ", len);
+			len = hyp_rfc5424(&r, &h, msgs[i] + (tcp ? 8 : 0), HYP_SYSLOG_MAX);
+			if (tcp) { /* octet counting, as the agent frames it */
+				char head[24];
+				struct strbuf b;
 
-				memmove(msgs[i] + hl, msgs[i] + 8, len);
-				len += (size_t)hl;
-			} else {
-				memmove(msgs[i], msgs[i] + 8, len);
+				sb_init(&b, head, sizeof(head));
+				sb_u64(&b, len);
+				sb_put(&b, " ", 1);
+				memmove(msgs[i] + b.len, msgs[i] + 8, len);
+				memcpy(msgs[i], head, b.len);
+				len += b.len;
 			}
 			iov[i] = (struct iovec){ msgs[i], len };
 			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
@@ -111,9 +135,8 @@ int main(int argc, char **argv)
 		}
 		if (fd >= 0 && !tcp)
 			sendmmsg(fd, mm, 64, 0);
-		for (int i = 0; fd >= 0 && tcp && i < 64; i++)
-			if (send(fd, iov[i].iov_base, iov[i].iov_len, MSG_NOSIGNAL) < 0)
-				return 1;
+		if (fd >= 0 && tcp && send_all(fd, iov, 64))
+			return 1;
 	}
 	secs = now() - t0;
 	printf("messages %llu seconds %.3f rate %.0f cpu_us_per_1000 %.1f\n", n, secs,
