@@ -41,6 +41,11 @@ size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t 
  * NO_COLOR in the environment. */
 int hyp_console_use_color(int setting, FILE *f);
 
+/* Whether fd is the stream systemd connects a service's output to the
+ * journal with: the device and inode that JOURNAL_STREAM names
+ * (systemd.exec(5)). */
+int hyp_fd_is_journal(int fd);
+
 struct hyp_syslog_header {
 	int facility;	    /* 0..23 */
 	char hostname[256]; /* printable ASCII, no spaces */

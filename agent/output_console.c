@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "config.h"
 #include "output.h"
 #include "pattern.h"
@@ -19,6 +21,18 @@ int hyp_console_use_color(int setting, FILE *f)
 	if (setting == HYP_COLOR_NEVER || (no && *no))
 		return 0;
 	return setting == HYP_COLOR_ALWAYS || isatty(fileno(f));
+}
+
+int hyp_fd_is_journal(int fd)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char extra;
+
+	if (!env || sscanf(env, "%llu:%llu%c", &dev, &ino, &extra) != 2 || fstat(fd, &st))
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
 /* "[YYYY-MM-DD HH:MM:SS] " in local time, formatted once per second and

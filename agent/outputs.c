@@ -71,6 +71,16 @@ static int start_worker(struct hyp_output *o, size_t queue, void *(*worker)(void
 	return 0;
 }
 
+/*
+ * The console output, unless standard output is the journal and the
+ * journald output is on: under systemd each event would be in the journal
+ * twice, once with its fields and once as a plain line.
+ */
+static int console_wanted(const struct hyp_config_file *cf)
+{
+	return cf->console.enabled && !(cf->journald.enabled && hyp_fd_is_journal(STDOUT_FILENO));
+}
+
 int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 {
 	int err = 0;
@@ -81,14 +91,17 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 		o->seq = load_seq();
 	for (int i = 0; i < HYP_OUT_MAX; i++)
 		o->out[i].kind = i;
-	o->out[HYP_OUT_CONSOLE].enabled = cf->console.enabled;
+	o->out[HYP_OUT_CONSOLE].enabled = console_wanted(cf);
+	if (cf->console.enabled && !o->out[HYP_OUT_CONSOLE].enabled)
+		log_info("console output off: standard output is the journal, which the journald "
+			 "output already writes every event to");
 	o->out[HYP_OUT_CONSOLE].color = hyp_console_use_color(cf->console.color, stdout);
 	o->console_color = cf->console.color;
 	o->out[HYP_OUT_JOURNALD].enabled = cf->journald.enabled;
 	o->journald_queue = cf->journald.queue_size;
 	o->out[HYP_OUT_SYSLOG].enabled = cf->syslog.enabled;
 	syslog_header(&o->out[HYP_OUT_SYSLOG], &cf->syslog);
-	if (cf->console.enabled)
+	if (o->out[HYP_OUT_CONSOLE].enabled)
 		err = start_worker(&o->out[HYP_OUT_CONSOLE], HYP_CONSOLE_QUEUE, hyp_console_worker);
 	if (!err && cf->journald.enabled)
 		err = start_worker(&o->out[HYP_OUT_JOURNALD], cf->journald.queue_size,
@@ -135,7 +148,7 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
 {
 	const struct hyp_syslog_config *sl = &o->out[HYP_OUT_SYSLOG].sl;
 
-	return o->out[HYP_OUT_CONSOLE].enabled != cf->console.enabled ||
+	return o->out[HYP_OUT_CONSOLE].enabled != console_wanted(cf) ||
 	       o->console_color != cf->console.color ||
 	       o->out[HYP_OUT_JOURNALD].enabled != cf->journald.enabled ||
 	       o->journald_queue != cf->journald.queue_size ||

@@ -123,6 +123,8 @@ static void add_u64(struct fields *fs, const char *journal, const char *sd, uint
 	sb_u64(&b, v);
 }
 
+_Static_assert(sizeof(((struct hyp_field *)0)->value) >= INET6_ADDRSTRLEN, "hyp_addr's buffer");
+
 static void add_addr(struct fields *fs, const char *journal, const char *sd, int ipv6,
 		     const uint8_t *a)
 {

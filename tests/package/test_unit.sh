@@ -235,7 +235,7 @@ signatures:
     pattern: hack
 outputs:
   console:
-    enabled: false
+    enabled: true
   journald:
     enabled: true
 EOF
@@ -283,6 +283,7 @@ ip netns exec peer bash -c 'echo -n "xx hack yy" >/dev/udp/198.18.0.2/9999'
 for i in $(seq 40); do journalctl -q -t hyperion HYPERION_EVENT=DROP -o cat | grep -q . && break; sleep 0.1; done
 echo "drop_rule=$(journalctl -q -t hyperion HYPERION_EVENT=DROP -o export | sed -n 's/^HYPERION_RULE=//p' | head -n 1)"
 echo "drop_catalog=$(journalctl -q -x -t hyperion HYPERION_EVENT=DROP --no-pager | grep -c 'Subject: Hyperion dropped')"
+echo "plain=$(journalctl -q -u hyperion _TRANSPORT=stdout -o cat | grep -c ' DROP ') $(journalctl -q -u hyperion -o cat | grep -c '^console output off')"
 systemctl reload hyperion
 rc=$?
 # the agent's log line reaches the journal through a stream: give it time
@@ -324,6 +325,8 @@ ok $? "it runs with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only, no new privileges,
 ok $? "its pin directory is writable in its sandbox, and it attached"
 [ "$(r drop_rule)" = hack ] && [ "$(r drop_catalog)" -ge 1 ]
 ok $? "a dropped packet reaches the journal with its fields and catalog text"
+[ "$(r plain)" = "0 1" ]
+ok $? "console and journald both on: each event is in the journal once, not again as a plain line ($(r plain))"
 [ "$(r reload)" = "0 active 1" ]
 ok $? "systemctl reload: reloaded, still active"
 [ "$(r attached_after_kill)" = 1 ] && [ "$(r restarted)" = "active 1" ]

@@ -3,9 +3,13 @@
  * The console line is the telemetry specification's demo format, byte for
  * byte; no signature byte can break it.
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "config.h"
 #include "output.h"
 #include "tap.h"
@@ -90,5 +94,29 @@ int main(void)
 	ok(hyp_console_use_color(HYP_COLOR_ALWAYS, stdout) == 0 &&
 		   hyp_console_use_color(HYP_COLOR_AUTO, stdout) == 0,
 	   "never with NO_COLOR set");
+
+	/* standard output connected to the journal, as systemd says */
+	int fds[2], null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	struct stat st;
+	char env[64];
+
+	if (null < 0 || pipe(fds) || fstat(fds[1], &st)) {
+		ok(0, "a pipe and /dev/null to test with");
+		return done_testing();
+	}
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	unsetenv("JOURNAL_STREAM");
+	ok(!hyp_fd_is_journal(fds[1]), "no JOURNAL_STREAM: not the journal");
+	setenv("JOURNAL_STREAM", env, 1);
+	ok(hyp_fd_is_journal(fds[1]), "JOURNAL_STREAM names the fd's device and inode");
+	ok(!hyp_fd_is_journal(null), "another file is not the journal");
+	strcat(env, "x");
+	setenv("JOURNAL_STREAM", env, 1);
+	ok(!hyp_fd_is_journal(fds[1]), "a malformed JOURNAL_STREAM is ignored");
+	unsetenv("JOURNAL_STREAM");
+	close(fds[0]);
+	close(fds[1]);
+	close(null);
 	return done_testing();
 }
