@@ -7,7 +7,8 @@
  * Hyperion or a no-op. The two are measured interleaved (A B A B ...), and
  * Hyperion's cost is its time minus the no-op's in the same round; the
  * floor is a plain no-op XDP program run directly, as a user would compare.
- * Median of the rounds, with the spread (min..max) shown.
+ * Every case is measured once per round and the rounds go over the whole
+ * matrix in turn; median of the rounds, with the spread (min..max) shown.
  *
  *   bench_match [-q] [-o FILE.csv] [-k random,text] [-n 1,10,...] [-p 0,64,...]
  */
@@ -115,39 +116,54 @@ struct result {
 	double floor, harness, hyp, spread_lo, spread_hi;
 };
 
-/* Interleaved rounds: floor, harness->noop, harness->hyperion. */
-static int measure(struct bench *b, const __u8 *frame, size_t len, const struct opts *o,
-		   struct result *r)
+/* One case of the matrix, and its rounds so far. */
+struct bench_case {
+	int kind, match;
+	unsigned long nsigs;
+	size_t plen;
+	struct workload w;
+	__u32 repeat;
+	int n;
+	double fl[ROUNDS_MAX], hn[ROUNDS_MAX], extra[ROUNDS_MAX];
+};
+
+/* `repeat` so that one call takes about o->seconds. */
+static __u32 calibrate(struct bench *b, const __u8 *frame, size_t len, const struct opts *o)
 {
-	double fl[ROUNDS_MAX], hn[ROUNDS_MAX], hy[ROUNDS_MAX], extra[ROUNDS_MAX];
 	__u32 repeat = 1000;
 	struct timespec t0, t1;
 	double el;
 
-	/* size `repeat` so that one call takes about o->seconds */
 	set_target(b, b->hyp_fd);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run_ns(b->rot_fd, frame, len, repeat);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	repeat = (__u32)(repeat * (o->seconds / (el > 1e-6 ? el : 1e-6)));
-	if (repeat < 1000)
-		repeat = 1000;
-	for (int i = 0; i < o->rounds; i++) {
-		fl[i] = run_ns(b->plain_noop_fd, frame, len, repeat);
-		set_target(b, b->noop_fd);
-		hn[i] = run_ns(b->rot_fd, frame, len, repeat);
-		set_target(b, b->hyp_fd);
-		hy[i] = run_ns(b->rot_fd, frame, len, repeat);
-		extra[i] = hy[i] - hn[i];
-	}
-	r->floor = median(fl, o->rounds);
-	r->harness = median(hn, o->rounds);
-	r->hyp = median(extra, o->rounds) + r->floor;
-	r->spread_lo = extra[0] + r->floor; /* sorted by median() */
-	r->spread_hi = extra[o->rounds - 1] + r->floor;
-	(void)hy;
-	return 0;
+	return repeat < 1000 ? 1000 : repeat;
+}
+
+/* One round of a case, interleaved: floor, harness->noop, harness->hyperion. */
+static void measure_round(struct bench *b, const __u8 *frame, size_t len, struct bench_case *c)
+{
+	double hy;
+
+	c->fl[c->n] = run_ns(b->plain_noop_fd, frame, len, c->repeat);
+	set_target(b, b->noop_fd);
+	c->hn[c->n] = run_ns(b->rot_fd, frame, len, c->repeat);
+	set_target(b, b->hyp_fd);
+	hy = run_ns(b->rot_fd, frame, len, c->repeat);
+	c->extra[c->n] = hy - c->hn[c->n];
+	c->n++;
+}
+
+static void summarise(struct bench_case *c, struct result *r)
+{
+	r->floor = median(c->fl, c->n);
+	r->harness = median(c->hn, c->n);
+	r->hyp = median(c->extra, c->n) + r->floor;
+	r->spread_lo = c->extra[0] + r->floor; /* sorted by median() */
+	r->spread_hi = c->extra[c->n - 1] + r->floor;
 }
 
 static void parse_list(const char *s, unsigned long *v, int *n)
@@ -175,7 +191,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			    .nsigs = 5,
 			    .payloads = { 0, 64, 512, 1400 },
 			    .npayloads = 4,
-			    .rounds = 7,
+			    .rounds = 11,
 			    .seconds = 0.1 };
 	while ((c = getopt(argc, argv, "qo:k:n:p:")) != -1) {
 		switch (c) {
@@ -206,12 +222,52 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	}
 }
 
+/* The frame of a case: UDP, its first payload (rotate.bpf.c writes the
+ * others in turn). */
+static size_t case_frame(const struct bench_case *c, __u8 *frame, size_t cap)
+{
+	struct pkt_opts po;
+
+	pkt_defaults(&po);
+	po.proto = 17;
+	po.payload = c->w.payloads;
+	po.payload_len = c->plen;
+	return pkt_build(&po, frame, cap);
+}
+
+static int case_load(struct bench *b, struct bench_case *c)
+{
+	return xrun_rules(&b->x, c->w.sigs, c->w.nsigs, NULL) || load_pool(b, &c->w) ? -1 : 0;
+}
+
+static void report(const struct bench_case *c, struct result *r, FILE *csv)
+{
+	const char *kind = c->kind ? "text" : "random", *match = c->match ? "at-end" : "none";
+	double per_byte = c->plen ? (r->hyp - r->floor) / (double)c->plen : 0.0;
+
+	printf("%-6s %6lu %7zu %-7s %7.1f %9.1f %7.2fx %10.3f  %.1f..%.1f\n", kind, c->nsigs,
+	       c->plen, match, r->floor, r->hyp, r->hyp / r->floor, per_byte, r->spread_lo,
+	       r->spread_hi);
+	if (csv)
+		fprintf(csv, "%s,%lu,%zu,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%.2f,%.2f\n", kind, c->nsigs,
+			c->plen, match, r->floor, r->harness, r->hyp, r->hyp / r->floor, per_byte,
+			r->spread_lo, r->spread_hi);
+}
+
+/*
+ * Every case of the matrix once per round, for o.rounds rounds: each case's
+ * rounds are spread over the whole run, so that the host's slow and fast
+ * spells (seconds long, up to 2x here) fall on every case alike instead of
+ * on whichever case they coincide with.
+ */
 int main(int argc, char **argv)
 {
 	static __u8 frame[2048];
+	struct bench_case *cases;
 	struct bench b = { 0 };
-	struct opts o;
+	int ncases = 0;
 	FILE *csv = NULL;
+	struct opts o;
 
 	parse_opts(argc, argv, &o);
 	if (xrun_open(&b.x, 0)) {
@@ -219,6 +275,26 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	b.hyp_fd = b.x.prog_fd;
+	cases = calloc((size_t)(o.npayloads * o.nkinds * o.nsigs * 2), sizeof(*cases));
+	if (!cases)
+		return 1;
+	for (int pi = 0; pi < o.npayloads; pi++)
+		for (int ki = 0; ki < o.nkinds; ki++)
+			for (int si = 0; si < o.nsigs; si++)
+				for (int m = 0; m < 2; m++) {
+					struct bench_case *c = &cases[ncases];
+
+					if (m && !o.payloads[pi])
+						continue;
+					*c = (struct bench_case){ .kind = o.kinds[ki],
+								  .match = m,
+								  .nsigs = o.sigs[si],
+								  .plen = o.payloads[pi] };
+					if (workload_make(&c->w, c->kind, 64, c->plen, c->nsigs, m,
+							  (unsigned int)(1 + si)))
+						return 1;
+					ncases++;
+				}
 	if (o.csv) {
 		csv = fopen(o.csv, "we");
 		if (!csv) {
@@ -228,59 +304,40 @@ int main(int argc, char **argv)
 		fprintf(csv, "kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,"
 			     "ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns\n");
 	}
+	fprintf(stderr, "bench_match: %d cases, %d rounds each\n", ncases, o.rounds);
+	for (int round = 0; round < o.rounds; round++) {
+		fprintf(stderr, "bench_match: round %d of %d\n", round + 1, o.rounds);
+		for (int i = 0; i < ncases; i++) {
+			struct bench_case *c = &cases[i];
+			size_t flen = case_frame(c, frame, sizeof(frame));
+
+			/* the harness is built per payload size */
+			if (!i || c->plen != cases[i - 1].plen) {
+				if (bench_open(&b, (__u32)c->plen)) {
+					fprintf(stderr, "bench_match: cannot load rotate.bpf.o\n");
+					return 1;
+				}
+				b.plain_noop_fd = b.noop_fd;
+			}
+			if (case_load(&b, c))
+				return 1;
+			if (!round)
+				c->repeat = calibrate(&b, frame, flen, &o);
+			measure_round(&b, frame, flen, c);
+		}
+	}
 	printf("%-6s %6s %7s %-7s %8s %10s %8s %10s  %s\n", "kind", "sigs", "payload", "match",
 	       "floor", "hyperion", "ratio", "ns/byte", "spread");
-	for (int pi = 0; pi < o.npayloads; pi++) {
-		size_t plen = o.payloads[pi];
+	for (int i = 0; i < ncases; i++) {
+		struct result r;
 
-		if (bench_open(&b, (__u32)plen)) {
-			fprintf(stderr, "bench_match: cannot load rotate.bpf.o\n");
-			return 1;
-		}
-		b.plain_noop_fd = b.noop_fd;
-		for (int ki = 0; ki < o.nkinds; ki++)
-			for (int si = 0; si < o.nsigs; si++)
-				for (int m = 0; m < 2; m++) {
-					struct workload w;
-					struct pkt_opts po;
-					struct result r;
-					size_t flen;
-
-					if (m && !plen)
-						continue;
-					if (workload_make(&w, o.kinds[ki], 64, plen, o.sigs[si], m,
-							  (unsigned int)(1 + si)))
-						return 1;
-					if (xrun_rules(&b.x, w.sigs, w.nsigs, NULL) ||
-					    load_pool(&b, &w))
-						return 1;
-					pkt_defaults(&po);
-					po.proto = 17;
-					po.payload = w.payloads;
-					po.payload_len = plen;
-					flen = pkt_build(&po, frame, sizeof(frame));
-					measure(&b, frame, flen, &o, &r);
-					printf("%-6s %6lu %7zu %-7s %7.1f %9.1f %7.2fx %10.3f  %.1f..%.1f\n",
-					       o.kinds[ki] ? "text" : "random", o.sigs[si], plen,
-					       m ? "at-end" : "none", r.floor, r.hyp,
-					       r.hyp / r.floor,
-					       plen ? (r.hyp - r.floor) / (double)plen : 0.0,
-					       r.spread_lo, r.spread_hi);
-					fflush(stdout);
-					if (csv)
-						fprintf(csv,
-							"%s,%lu,%zu,%s,%.2f,%.2f,%.2f,%.3f,%.4f,%.2f,%.2f\n",
-							o.kinds[ki] ? "text" : "random", o.sigs[si],
-							plen, m ? "at-end" : "none", r.floor,
-							r.harness, r.hyp, r.hyp / r.floor,
-							plen ? (r.hyp - r.floor) / (double)plen
-							     : 0.0,
-							r.spread_lo, r.spread_hi);
-					workload_free(&w);
-				}
+		summarise(&cases[i], &r);
+		report(&cases[i], &r, csv);
+		workload_free(&cases[i].w);
 	}
 	if (csv)
 		fclose(csv);
+	free(cases);
 	rotate_bpf__destroy(b.rot);
 	xrun_close(&b.x);
 	return 0;
