@@ -14,7 +14,8 @@
 #     output), and 3. the pipeline users run today (iptables -m string +
 #     NFLOG + ulogd2 writing JSON to a file), on the same traffic, in
 #     alternating sweeps of offered rates: each one's lossless rate (the
-#     highest offered rate with nothing lost), where the excess goes
+#     highest offered rate up to which nothing was lost: a rate that
+#     happens to pass above a lossy one does not count), where the excess goes
 #     (counted by the agent; silently dropped for ulogd2), and the ratio of
 #     the lossless rates, per sweep.
 #  4. reload time for 100, 1000 and 10,000 signatures; agent RSS idle and
@@ -181,7 +182,7 @@ settled_lines() { # settled_lines FILE
 # One sweep of the agent, to rsyslogd over UDP (syslog) or to a file (its
 # console output, like ulogd2's JSON file); prints its lossless rate.
 agent_sweep() { # agent_sweep ROUND syslog|console RATES
-	local best=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1
+	local best=0 lossy=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1
 	if [ "$out" = syslog ]; then
 		agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
 	else
@@ -204,8 +205,11 @@ agent_sweep() { # agent_sweep ROUND syslog|console RATES
 		discarded=$(d "$j0" "$j1" ".events.$out.discarded")
 		silent=$(($(d "$j0" "$j1" ".events.$out.sent") - recv)) # sent, never written
 		[ "$out" = syslog ] && [ "$silent" -lt $((e1 - e0)) ] && silent=$((e1 - e0))
-		[ "$gen" -eq $((2 * sent)) ] && [ $((kernel + discarded + silent)) -eq 0 ] &&
-			[ "$ev" -gt "$best" ] && best=$ev
+		if [ "$gen" -eq $((2 * sent)) ] && [ $((kernel + discarded + silent)) -eq 0 ]; then
+			[ "$lossy" = 0 ] && best=$ev
+		else
+			lossy=1
+		fi
 		echo "$out $1 $ev $((2 * sent)) $gen $kernel $discarded $silent" >>"$WORK/sweeps"
 	done
 	stop_agent
@@ -213,7 +217,7 @@ agent_sweep() { # agent_sweep ROUND syslog|console RATES
 }
 
 ulogd_sweep() { # ulogd_sweep ROUND: prints its lossless rate
-	local best=0 sent matched logged
+	local best=0 lossy=0 sent matched logged
 	lines "$WORK/ulogd.json" "$ULOGD" >/dev/null
 	for ev in $ULOGD_RATES; do
 		in_b iptables -Z INPUT
@@ -221,7 +225,11 @@ ulogd_sweep() { # ulogd_sweep ROUND: prints its lossless rate
 		sleep 1
 		matched=$(in_b iptables -L INPUT -v -x -n | awk '/NFLOG/ { print $1 }')
 		logged=$(lines "$WORK/ulogd.json" "$ULOGD")
-		[ "$logged" -eq "$sent" ] && [ "$ev" -gt "$best" ] && best=$ev
+		if [ "$logged" -eq "$sent" ]; then
+			[ "$lossy" = 0 ] && best=$ev
+		else
+			lossy=1
+		fi
 		echo "ulogd2 $1 $ev $sent $matched $logged" >>"$WORK/sweeps"
 	done
 	echo "$best"
