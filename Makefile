@@ -178,8 +178,9 @@ bench: all test-deps $(TOOLS) $(BENCHES)
 	$(Q)scripts/install-deps.sh bench
 	$(Q)BUILD=$(BUILD) tests/bench/run-bench.sh
 
-check: all test-deps $(TEST_BINS) $(TOOLS) $(FUZZ_BINS) $(ASAN_TESTS)
+check: all test-deps $(TEST_BINS) $(TOOLS) $(FUZZ_BINS) $(ASAN_TESTS) $(BUILD)/bench/bench_match
 	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS) $(ASAN_TESTS) $(E2E_TESTS) \
+		tests/bench/test_bench_smoke.sh \
 		$(KERNEL_TESTS) $(PACKAGE_TESTS) tests/fuzz/run-fuzz.sh tests/format-check.sh
 
 format-check:

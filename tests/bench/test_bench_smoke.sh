@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# The per-packet benchmark still runs and writes what report.sh reads: a
+# small matrix in quick mode, its CSV checked for shape and sanity (never
+# for speed: timings are `make bench`'s business, not the suite's). Random
+# traffic only: the text kind needs the dictionary that only `make bench`
+# installs.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+# shellcheck source=tests/lib/tap.sh
+. "$TOP/tests/lib/tap.sh"
+
+BENCH=$BUILD/bench/bench_match
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (BPF_PROG_TEST_RUN)"
+[ -x "$BENCH" ] || skip_all "no $BENCH (make $BENCH)"
+CSV=$(mktemp)
+trap 'rm -f "$CSV"' EXIT
+
+"$BENCH" -q -o "$CSV" -k random -n 1,1000 -p 0,64 >/dev/null 2>&1
+ok $? "bench_match -q runs a small matrix"
+head -n 1 "$CSV" | grep -qx 'kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns'
+ok $? "its CSV has the columns report.sh reads"
+# 2 signature counts x (payload 0: no match; 64: no match, at end)
+[ "$(tail -n +2 "$CSV" | wc -l)" -eq 6 ]
+ok $? "one row per case: $(tail -n +2 "$CSV" | wc -l) of 6"
+awk -F, 'NR > 1 && !($5 > 0 && $7 > $5 && $10 <= $7 && $7 <= $11) { bad++ }
+	 END { exit bad > 0 }' "$CSV"
+ok $? "every row: floor > 0, Hyperion above the floor, the median within its spread"
+done_testing
