@@ -89,7 +89,7 @@ struct hyp_output {
 };
 
 /* Records hyp_outputs_emit() collects before handing them to the queues,
- * so a burst from the ring costs each queue one lock and one wake-up. */
+ * so a burst from the ring costs each queue one hand-over and one wake-up. */
 #define HYP_EMIT_BATCH 128
 
 struct hyp_outputs {

@@ -38,7 +38,8 @@ static void wake(struct hyp_queue *q, int all)
 
 size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n)
 {
-	size_t tail = q->tail, room = q->cap - (tail - LOAD(&q->head)), took = n < room ? n : room;
+	uint64_t tail = q->tail;
+	size_t room = q->cap - (size_t)(tail - LOAD(&q->head)), took = n < room ? n : room;
 
 	for (size_t i = 0; i < took; i++)
 		q->slots[(tail + i) % q->cap] = r[i];
@@ -58,7 +59,8 @@ int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r)
 
 static size_t take(struct hyp_queue *q, struct hyp_record *out, size_t max)
 {
-	size_t head = q->head, n = LOAD(&q->tail) - head;
+	uint64_t head = q->head;
+	size_t n = (size_t)(LOAD(&q->tail) - head);
 
 	if (n > max)
 		n = max;
@@ -92,7 +94,11 @@ static int wait_until(struct hyp_queue *q, const struct timespec *until, int wan
 
 	if (wants_records)
 		__atomic_store_n(&q->sleeping, 1, __ATOMIC_SEQ_CST);
-	if (!LOAD(&q->closing) && (!wants_records || LOAD(&q->tail) == q->head))
+	/* seq_cst, as the producer's store of tail and load of sleeping: an
+	 * acquire load could still see the old tail on a weakly ordered CPU
+	 * while the producer sees sleeping == 0, and the wake-up would be lost */
+	if (!LOAD(&q->closing) &&
+	    (!wants_records || __atomic_load_n(&q->tail, __ATOMIC_SEQ_CST) == q->head))
 		rc = syscall(SYS_futex, &q->wake, FUTEX_WAIT_BITSET_PRIVATE, seen, until, NULL,
 			     FUTEX_BITSET_MATCH_ANY);
 	__atomic_store_n(&q->sleeping, 0, __ATOMIC_SEQ_CST);
@@ -106,9 +112,12 @@ size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, in
 
 	if (timeout_ms >= 0)
 		deadline(&until, timeout_ms);
-	while (!(n = take(q, out, max)) && !LOAD(&q->closing))
+	while (!(n = take(q, out, max))) {
+		if (LOAD(&q->closing))
+			return take(q, out, max); /* a push may have landed meanwhile */
 		if (!wait_until(q, timeout_ms >= 0 ? &until : NULL, 1))
 			return take(q, out, max);
+	}
 	return n;
 }
 
@@ -120,7 +129,7 @@ void hyp_queue_close(struct hyp_queue *q)
 
 size_t hyp_queue_len(struct hyp_queue *q)
 {
-	return LOAD(&q->tail) - LOAD(&q->head);
+	return (size_t)(LOAD(&q->tail) - LOAD(&q->head));
 }
 
 uint64_t hyp_queue_dropped(struct hyp_queue *q)

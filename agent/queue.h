@@ -18,9 +18,11 @@
 struct hyp_queue {
 	struct hyp_record *slots;
 	size_t cap;
-	_Alignas(64) size_t tail;   /* next slot to fill: written by the producer */
+	/* 64-bit counts that never wrap in practice: taken modulo cap, which
+	 * need not be a power of two, a wrapping count would skip slots */
+	_Alignas(64) uint64_t tail; /* next slot to fill: written by the producer */
 	uint64_t dropped;	    /* pushes refused because the queue was full */
-	_Alignas(64) size_t head;   /* next slot to read: written by the consumer */
+	_Alignas(64) uint64_t head; /* next slot to read: written by the consumer */
 	_Alignas(64) uint32_t wake; /* futex word, bumped to wake the consumer */
 	uint32_t sleeping;	    /* the consumer waits, or is about to */
 	uint32_t closing;

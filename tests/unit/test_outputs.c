@@ -4,8 +4,10 @@
  * every kind of record, byte for byte; the rate limiter's arithmetic; the
  * bounded queue.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "output.h"
 #include "ratelimit.h"
 #include "tap.h"
@@ -268,6 +270,72 @@ static void test_queue(void)
 	hyp_queue_destroy(&q);
 }
 
+/* Two threads through a small queue: bursts of 1..16 records, pauses on
+ * both sides, the consumer blocked in pop(-1) between them. */
+#define QT_RECORDS 300000
+#define QT_CAP	   1000
+
+struct qt {
+	struct hyp_queue q;
+	uint64_t next, got, dropped_seen, disorder;
+};
+
+static void *qt_consumer(void *arg)
+{
+	struct qt *t = arg;
+	struct hyp_record out[64];
+	size_t n;
+
+	while ((n = hyp_queue_pop(&t->q, out, 64, -1)) > 0)
+		for (size_t i = 0; i < n; i++) {
+			t->disorder += out[i].ev.seq < t->next;
+			t->next = out[i].ev.seq + 1;
+			t->got++;
+		}
+	return NULL;
+}
+
+static void test_queue_threads(void)
+{
+	struct hyp_record batch[16];
+	static struct qt t;
+	unsigned int seed = 7;
+	uint64_t seq = 0, took = 0;
+	pthread_t th;
+
+	memset(&t, 0, sizeof(t));
+	hyp_queue_init(&t.q, QT_CAP);
+	for (int i = 0; i < 16; i++)
+		batch[i] = event(HYP_EVENT_DROP, "hack", 4);
+	pthread_create(&th, NULL, qt_consumer, &t);
+	while (seq < QT_RECORDS) {
+		size_t n = 1 + (size_t)(rand_r(&seed) % 16);
+
+		for (size_t i = 0; i < n; i++)
+			batch[i].ev.seq = seq + i;
+		took += hyp_queue_push_many(&t.q, batch, n);
+		seq += n;
+		if (rand_r(&seed) % 64 == 0) { /* let the consumer catch up and sleep */
+			struct timespec ts = { 0, 20000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	while (hyp_queue_len(&t.q)) {
+		struct timespec ts = { 0, 100000 };
+
+		nanosleep(&ts, NULL);
+	}
+	hyp_queue_close(&t.q);
+	pthread_join(th, NULL);
+	ok(t.got == took && took + hyp_queue_dropped(&t.q) == seq,
+	   "two threads: every record delivered or counted (%llu + %llu of %llu)",
+	   (unsigned long long)t.got, (unsigned long long)hyp_queue_dropped(&t.q),
+	   (unsigned long long)seq);
+	ok(t.disorder == 0, "two threads: records arrive in order");
+	hyp_queue_destroy(&t.q);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -277,5 +345,6 @@ int main(void)
 	test_ratelimit();
 	test_summaries();
 	test_queue();
+	test_queue_threads();
 	return done_testing();
 }
