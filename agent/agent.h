@@ -22,7 +22,12 @@ struct hyp_agent {
 	struct hyp_ruleset rs;
 	size_t ninst;
 	struct hyp_instance inst[HYP_MAX_IFACES];
-	struct ring_buffer *rb;
+	/* one reader per telemetry ring, read in turn from rb_next, so that a
+	 * ring left unread while the outputs are full cannot hold up the
+	 * others; the legacy rings share one (their reader never stops) */
+	struct ring_buffer *rb[HYP_MAX_IFACES];
+	struct ring_buffer *rb_legacy;
+	size_t rb_next;
 	struct hyp_clock clock;
 	struct hyp_outputs outs;
 	struct hyp_ratelimit rl;

@@ -93,17 +93,17 @@ static int setup_rings(struct hyp_agent *a)
 
 		ring_ctxs[i][0] = (struct ring_ctx){ a, i, 0 };
 		ring_ctxs[i][1] = (struct ring_ctx){ a, i, 1 };
-		if (!a->rb) {
-			a->rb = ring_buffer__new(bpf_map__fd(skel->maps.telemetry_ringbuf),
-						 on_telemetry, &ring_ctxs[i][0], NULL);
-			err = a->rb ? 0 : -errno;
-		} else {
-			err = ring_buffer__add(a->rb, bpf_map__fd(skel->maps.telemetry_ringbuf),
-					       on_telemetry, &ring_ctxs[i][0]);
-		}
-		if (!err)
-			err = ring_buffer__add(a->rb, bpf_map__fd(skel->maps.alert_ringbuf),
+		a->rb[i] = ring_buffer__new(bpf_map__fd(skel->maps.telemetry_ringbuf), on_telemetry,
+					    &ring_ctxs[i][0], NULL);
+		err = a->rb[i] ? 0 : -errno;
+		if (!err && !a->rb_legacy) {
+			a->rb_legacy = ring_buffer__new(bpf_map__fd(skel->maps.alert_ringbuf),
+							on_legacy, &ring_ctxs[i][1], NULL);
+			err = a->rb_legacy ? 0 : -errno;
+		} else if (!err) {
+			err = ring_buffer__add(a->rb_legacy, bpf_map__fd(skel->maps.alert_ringbuf),
 					       on_legacy, &ring_ctxs[i][1]);
+		}
 		if (err) {
 			log_err("cannot read the event rings: %s", strerror(-err));
 			return err;
@@ -141,8 +141,11 @@ static int setup_loop(struct hyp_agent *a)
 	    timerfd_settime(a->timerfd, 0, &tick, NULL))
 		return -errno;
 	if (epoll_add(a->epfd, a->sigfd) || epoll_add(a->epfd, a->timerfd) ||
-	    epoll_add(a->epfd, ring_buffer__epoll_fd(a->rb)))
+	    epoll_add(a->epfd, ring_buffer__epoll_fd(a->rb_legacy)))
 		return -errno;
+	for (size_t i = 0; i < a->ninst; i++)
+		if (epoll_add(a->epfd, ring_buffer__epoll_fd(a->rb[i])))
+			return -errno;
 	return 0;
 }
 
@@ -282,6 +285,32 @@ static void ask_short_slice(void)
 		log_debug("no short scheduler slice for the event loop: %m");
 }
 
+/*
+ * Reads the rings: the legacy ones, then the telemetry rings in turn from
+ * a->rb_next. A ring whose reader stops (-ENOBUFS: every output queue is
+ * full) ends the pass, and the next pass starts after it, so every
+ * interface gets its turn. Returns the events read, or -ENOBUFS.
+ */
+static int consume(struct hyp_agent *a)
+{
+	int total = 0;
+
+	if (a->rb_legacy)
+		ring_buffer__consume(a->rb_legacy);
+	for (size_t k = 0; k < a->ninst; k++) {
+		size_t i = (a->rb_next + k) % a->ninst;
+		int n = a->rb[i] ? ring_buffer__consume(a->rb[i]) : 0;
+
+		if (n == -ENOBUFS) {
+			a->rb_next = (i + 1) % a->ninst;
+			return -ENOBUFS;
+		}
+		if (n > 0)
+			total += n;
+	}
+	return total;
+}
+
 int hyp_agent_loop(struct hyp_agent *a)
 {
 	int err = setup_rings(a);
@@ -311,7 +340,7 @@ int hyp_agent_loop(struct hyp_agent *a)
 			if (evs[i].data.fd == a->timerfd)
 				on_tick(a);
 		}
-		n = ring_buffer__consume(a->rb);
+		n = consume(a);
 		if (n > 0 || n == -ENOBUFS)
 			linger(a, n);
 	}
@@ -321,12 +350,15 @@ void hyp_agent_stop_loop(struct hyp_agent *a)
 {
 	sd_notify(0, "STOPPING=1");
 	a->draining = 1; /* what is left is read, and a full queue counts it */
-	if (a->rb)
-		ring_buffer__consume(a->rb); /* what is already in the rings */
+	consume(a);	 /* what is already in the rings */
 	hyp_agent_report(a, 1);
 	fflush(stdout);
-	ring_buffer__free(a->rb);
-	a->rb = NULL;
+	for (size_t i = 0; i < a->ninst; i++) {
+		ring_buffer__free(a->rb[i]);
+		a->rb[i] = NULL;
+	}
+	ring_buffer__free(a->rb_legacy);
+	a->rb_legacy = NULL;
 	if (a->epfd >= 0)
 		close(a->epfd);
 	if (a->sigfd >= 0)

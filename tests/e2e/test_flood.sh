@@ -78,4 +78,46 @@ ok $? "syslog: sent + discarded = every record it was given ($sl_sent + $sl_lost
 stop_agent
 [ "$AGENT_STATUS" = 0 ]
 ok $? "agent exits 0"
+
+# Every output stalled (a TCP receiver that is not there, a small queue):
+# the agent stops reading the telemetry ring and the kernel counts what it
+# refuses, but the legacy ring is still read, and the accounting holds.
+cat >"$WORK/stalled.yaml" <<EOF
+interfaces:
+  - name: $IF_B
+signatures:
+  - name: hack
+    pattern: "hack"
+events:
+  legacy_alerts: true
+  rate_limit:
+    rate: 0
+outputs:
+  console:
+    enabled: false
+  syslog:
+    enabled: true
+    transport: tcp
+    target: "127.0.0.1:5599"
+    queue_size: 50
+EOF
+check "agent starts with a receiver that is not there" start_agent "$WORK/stalled.yaml"
+bg a "$NETPEER" send udp 198.18.0.2 9000 "flood hack %n" -n 0 -t 3
+FLOOD=$LAST_PID
+wait "$FLOOD" 2>/dev/null
+PIDS=$(echo "$PIDS" | sed "s/ $FLOOD\b//")
+sleep 1.2 # the next once-a-second snapshot
+"$HYPERION" stats --json >"$WORK/stalled.json"
+ok $? "stats answers with every output stalled"
+C=$(jq --arg i "$IF_B" '.interfaces[$i].counters' "$WORK/stalled.json")
+tl=$(echo "$C" | jq '.telemetry_events_lost') la=$(echo "$C" | jq '.legacy_alerts')
+ll=$(echo "$C" | jq '.legacy_alerts_lost') sl=$(jq '.events.syslog.discarded' "$WORK/stalled.json")
+diag "telemetry lost in the ring $tl; syslog discarded $sl; legacy alerts $la sent, $ll lost"
+[ "$tl" -gt 0 ] && [ "$sl" -gt 0 ]
+ok $? "the agent stopped reading the telemetry ring, and the kernel counted what it refused"
+[ "$la" -gt 1000 ] && [ "$ll" -lt "$la" ]
+ok $? "the legacy ring was still read: $la sent, $ll lost"
+stop_agent
+[ "$AGENT_STATUS" = 0 ]
+ok $? "agent exits 0 after a flood with every output stalled"
 done_testing
