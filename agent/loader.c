@@ -189,8 +189,11 @@ int hyp_instance_attach(struct hyp_instance *in)
 			 * kernel tells it only over netlink, which the unit denies */
 			in->attached = HYP_XDP_AUTO;
 			log_info("%s: replaced the previous agent's program without a gap "
-				 "(XDP mode unchanged)",
-				 in->ifname);
+				 "(XDP mode unchanged%s)",
+				 in->ifname,
+				 in->mode == HYP_XDP_AUTO
+					 ? ""
+					 : "; a changed mode: after a stop and start");
 			return 0;
 		}
 		log_warning("%s: cannot take over the previous link (%m); attaching anew",
