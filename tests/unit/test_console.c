@@ -3,6 +3,7 @@
  * The console line is the telemetry specification's demo format, byte for
  * byte; no signature byte can break it.
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,34 @@ static void line_is(const struct hyp_ev *e, int color, const char *want, const c
 
 	if (!ok(n == strlen(want) && !strcmp(buf, want), "%s", what))
 		diag("got  '%s'\n# want '%s'", buf, want);
+}
+
+/* hyp_addr() writes IPv4 addresses itself: as inet_ntop() would. */
+static void test_addr(void)
+{
+	static const uint8_t edges[][4] = { { 0, 0, 0, 0 },
+					    { 255, 255, 255, 255 },
+					    { 9, 10, 99, 100 },
+					    { 198, 18, 0, 1 },
+					    { 1, 20, 200, 0 } };
+	char mine[INET6_ADDRSTRLEN], theirs[INET6_ADDRSTRLEN];
+	unsigned int seed = 3, bad = 0;
+	uint8_t a[16] = { 0 };
+
+	for (int i = 0; i < 200000; i++) {
+		if (i < (int)(sizeof(edges) / sizeof(edges[0])))
+			memcpy(a, edges[i], 4);
+		else
+			for (int k = 0; k < 4; k++)
+				a[k] = (uint8_t)rand_r(&seed);
+		inet_ntop(AF_INET, a, theirs, sizeof(theirs));
+		bad += strcmp(hyp_addr(0, a, mine), theirs) != 0;
+	}
+	ok(bad == 0, "IPv4 addresses as inet_ntop writes them (%u of 200000 differ)", bad);
+	for (int k = 0; k < 16; k++)
+		a[k] = (uint8_t)(k * 17);
+	inet_ntop(AF_INET6, a, theirs, sizeof(theirs));
+	ok(!strcmp(hyp_addr(1, a, mine), theirs), "IPv6 addresses by inet_ntop: %s", mine);
 }
 
 int main(void)
@@ -118,5 +147,6 @@ int main(void)
 	close(fds[0]);
 	close(fds[1]);
 	close(null);
+	test_addr();
 	return done_testing();
 }
