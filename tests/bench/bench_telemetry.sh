@@ -54,11 +54,7 @@ PIDS="$PIDS $!"
 
 agent_conf() { # agent_conf OUTPUT-YAML
 	cat >"$WORK/conf.yaml" <<EOF
-interfaces:
-  - name: $IF_B
-signatures:
-  - name: hack
-    pattern: "hack"
+$(conf_head)
 events:
   rate_limit:
     rate: 0

@@ -22,6 +22,7 @@
 #include <systemd/sd-journal.h>
 #include "output.h"
 #include "strbuf.h"
+#include "testev.h"
 
 static double now(void)
 {
@@ -42,17 +43,9 @@ static double cpu_s(void)
 
 static void record(struct hyp_record *r)
 {
-	struct hyp_ev ev;
+	struct hyp_ev ev = test_ev4(HYP_EVENT_DROP, "\xc6\x12\x00\x01", 40000, "\xc6\x12\x00\x02",
+				    9000, 17, "hack", 4);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = HYP_EVENT_DROP;
-	memcpy(ev.src, "\xc6\x12\x00\x01", 4);
-	memcpy(ev.dst, "\xc6\x12\x00\x02", 4);
-	ev.sport = 40000;
-	ev.dport = 9000;
-	ev.protocol = 17;
-	memcpy(ev.sig, "hack", 4);
-	ev.siglen = 4;
 	ev.rule = "hack";
 	ev.action = HYP_ACTION_DROP;
 	ev.ifname = "hyb1";

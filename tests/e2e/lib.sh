@@ -85,6 +85,27 @@ wait_for() {
 
 # start_agent CONFIG: the agent in NS_B; stdout in $WORK/agent.out, stderr
 # in $WORK/agent.err. Returns once it reports running.
+# conf_head [all]: the start of the suites' configurations, interfaces
+# (IF_B) and signatures: hack (drop); with "all" also hostile (every byte
+# an output must escape) and peek (alert only).
+conf_head() {
+	cat <<EOF
+interfaces:
+  - name: $IF_B
+signatures:
+  - name: hack
+    pattern: "hack"
+EOF
+	[ "${1:-}" = all ] || return 0
+	cat <<'EOF'
+  - name: hostile
+    pattern: "<\x0a\"]\\\x00\xff="
+  - name: peek
+    pattern: "peek"
+    action: alert
+EOF
+}
+
 start_agent() {
 	bg b "$HYPERION" run -c "$1" >"$WORK/agent.out" 2>"$WORK/agent.err"
 	AGENT_PID=$LAST_PID

@@ -11,11 +11,7 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 setup_net || { echo "Bail out! cannot create namespaces and veth"; exit 1; }
 
 cat >"$WORK/conf.yaml" <<EOF
-interfaces:
-  - name: $IF_B
-signatures:
-  - name: hack
-    pattern: "hack"
+$(conf_head)
 events:
   rate_limit:
     rate: 200
@@ -83,11 +79,7 @@ ok $? "agent exits 0"
 # the agent stops reading the telemetry ring and the kernel counts what it
 # refuses, but the legacy ring is still read, and the accounting holds.
 cat >"$WORK/stalled.yaml" <<EOF
-interfaces:
-  - name: $IF_B
-signatures:
-  - name: hack
-    pattern: "hack"
+$(conf_head)
 events:
   legacy_alerts: true
   rate_limit:

@@ -39,16 +39,7 @@ done
 ok $? "systemd-journald started"
 
 cat >"$WORK/conf.yaml" <<EOF
-interfaces:
-  - name: $IF_B
-signatures:
-  - name: hack
-    pattern: "hack"
-  - name: hostile
-    pattern: "<\\x0a\"]\\\\\\x00\\xff="
-  - name: peek
-    pattern: "peek"
-    action: alert
+$(conf_head all)
 events:
   accept: new-flow
   rate_limit:

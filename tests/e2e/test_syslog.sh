@@ -57,16 +57,7 @@ stop_rsyslog() {
 
 agent_conf() { # agent_conf TRANSPORT TARGET [QUEUE]
 	cat >"$WORK/conf.yaml" <<EOF
-interfaces:
-  - name: $IF_B
-signatures:
-  - name: hack
-    pattern: "hack"
-  - name: hostile
-    pattern: "<\\x0a\"]\\\\\\x00\\xff="
-  - name: peek
-    pattern: "peek"
-    action: alert
+$(conf_head all)
 outputs:
   console:
     enabled: false

@@ -21,16 +21,7 @@ VG=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error
 
 conf() { # conf FILE OUTPUTS [EXTRA_SIGNATURE]
 	cat >"$1" <<EOF
-interfaces:
-  - name: $IF_B
-signatures:
-  - name: hack
-    pattern: "hack"
-  - name: hostile
-    pattern: "<\\x0a\"]\\\\\\x00\\xff="
-  - name: peek
-    pattern: "peek"
-    action: alert
+$(conf_head all)
 ${3:-}
 events:
   accept: new-flow

@@ -14,20 +14,13 @@
 #include "config.h"
 #include "output.h"
 #include "tap.h"
+#include "testev.h"
 
 static struct hyp_ev ev4(__u8 type, const char *sig, size_t siglen)
 {
-	struct hyp_ev e;
+	struct hyp_ev e =
+		test_ev4(type, "\x7f\x00\x00\x01", 58234, "\x7f\x00\x00\x01", 8080, 6, sig, siglen);
 
-	memset(&e, 0, sizeof(e));
-	e.type = type;
-	memcpy(e.src, "\x7f\x00\x00\x01", 4);
-	memcpy(e.dst, "\x7f\x00\x00\x01", 4);
-	e.sport = 58234;
-	e.dport = 8080;
-	e.protocol = 6;
-	memcpy(e.sig, sig, siglen);
-	e.siglen = (__u8)siglen;
 	e.wall.tv_sec = 1779709323; /* 2026-05-25 11:42:03 UTC */
 	e.wall.tv_nsec = 123456789;
 	return e;

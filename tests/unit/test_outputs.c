@@ -11,21 +11,14 @@
 #include "output.h"
 #include "ratelimit.h"
 #include "tap.h"
+#include "testev.h"
 
 static struct hyp_record event(__u8 type, const char *sig, size_t siglen)
 {
-	struct hyp_ev ev;
+	struct hyp_ev ev =
+		test_ev4(type, "\xc6\x12\x00\x01", 40000, "\xc6\x12\x00\x02", 80, 6, sig, siglen);
 	struct hyp_record r;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	memcpy(ev.src, "\xc6\x12\x00\x01", 4);
-	memcpy(ev.dst, "\xc6\x12\x00\x02", 4);
-	ev.sport = 40000;
-	ev.dport = 80;
-	ev.protocol = 6;
-	memcpy(ev.sig, sig, siglen);
-	ev.siglen = (__u8)siglen;
 	ev.ktime = 123456789;
 	ev.wall.tv_sec = 1779709323; /* 2026-05-25 11:42:03 UTC */
 	ev.wall.tv_nsec = 5000;	     /* .000005: six digits, leading zeros */
