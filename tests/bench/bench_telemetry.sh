@@ -102,7 +102,7 @@ pipeline() { # pipeline NAME OUTPUT OUTPUT-YAML RAWSEND-ARGS...
 		a=$(awk -v n=$((s1 - s0)) -v t=$((u1 - u0)) 'BEGIN { printf "%.0f", n / t * 1e9 }')
 		ticks=$((ticks + c1 - c0))
 		events=$(awk -v e="$events" -v a="$a" -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", e + a * t / 1e9 }')
-		read -r r cpu < <(in_b "$RAWSEND" "$@" 1 | awk '{ print $6, $8 }')
+		read -r r cpu < <(in_b "$RAWSEND" "$@" 1 "$IF_B" | awk '{ print $6, $8 }')
 		agent_rates="$agent_rates $a" raw_rates="$raw_rates $r" raw_cpu="$raw_cpu $cpu"
 		ratios="$ratios $(ratio "$a" "$r")"
 	done

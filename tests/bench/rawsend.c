@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The raw loop the telemetry pipeline is compared with: the same messages
- * the agent would send (hyp_rfc5424, hyp_journal_fields of a DROP record),
- * through the same API as the agent (sendmmsg in batches of 64 over UDP; over
- * TCP octet counting, 64 messages per sendmsg; sd_journal_sendv), as fast
- * as one thread can.
+ * The raw loop the telemetry pipeline is compared with: the messages the
+ * agent sends for the benchmark's flood (hyp_rfc5424, hyp_journal_fields;
+ * a SIG_MATCH and a DROP of rule "hack" per packet, with a fresh kernel
+ * timestamp, on interface IFNAME, under this host's name), through the
+ * same API as the agent (sendmmsg in batches of 64 over UDP; over TCP
+ * octet counting, 64 messages per sendmsg; sd_journal_sendv), as fast as
+ * one thread can.
  *
- *   rawsend udp|tcp HOST PORT SECONDS
- *   rawsend journald - - SECONDS
+ *   rawsend udp|tcp HOST PORT SECONDS IFNAME
+ *   rawsend journald - - SECONDS IFNAME
  *
  * Prints "messages N seconds S rate R cpu_us_per_1000 C".
  */
@@ -41,16 +43,33 @@ static double cpu_s(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
-static void record(struct hyp_record *r)
+/* The two records of one dropped packet, as the agent makes them. */
+static void records(struct hyp_record r[2], const char *ifname)
 {
-	struct hyp_ev ev = test_ev4(HYP_EVENT_DROP, "\xc6\x12\x00\x01", 40000, "\xc6\x12\x00\x02",
-				    9000, 17, "hack", 4);
+	static const __u8 types[2] = { HYP_EVENT_SIG_MATCH, HYP_EVENT_DROP };
 
-	ev.rule = "hack";
-	ev.action = HYP_ACTION_DROP;
-	ev.ifname = "hyb1";
-	clock_gettime(CLOCK_REALTIME, &ev.wall);
-	hyp_record_event(r, &ev);
+	for (int i = 0; i < 2; i++) {
+		struct hyp_ev ev = test_ev4(types[i], "\xc6\x12\x00\x01", 40000, "\xc6\x12\x00\x02",
+					    9000, 17, "hack", 4);
+
+		ev.rule = "hack";
+		ev.action = HYP_ACTION_DROP;
+		ev.ifname = ifname;
+		hyp_record_event(&r[i], &ev);
+	}
+}
+
+/* Each batch's packets get the kernel time and wall time of now, a
+ * microsecond apart, so that timestamps are formatted as the agent's are. */
+static void stamp(struct hyp_record *r, const struct timespec *mono, const struct timespec *wall,
+		  int i)
+{
+	long ns = wall->tv_nsec + 1000L * i;
+
+	r->ev.ktime =
+		(uint64_t)mono->tv_sec * 1000000000ULL + (uint64_t)mono->tv_nsec + 1000ULL * i;
+	r->ev.wall.tv_sec = wall->tv_sec + ns / 1000000000L;
+	r->ev.wall.tv_nsec = ns % 1000000000L;
 }
 
 /* The whole batch, in as many sendmsg calls as the socket needs. */
@@ -80,17 +99,19 @@ int main(int argc, char **argv)
 	struct mmsghdr mm[64];
 	struct iovec iov[64];
 	static struct hyp_journal_entry e;
-	struct hyp_record r;
+	struct hyp_record r[2];
 	unsigned long long n = 0;
 	double t0, c0, secs;
 	int fd = -1, tcp;
 
-	if (argc != 5)
+	if (argc != 6)
 		return 2;
 	tcp = !strcmp(argv[1], "tcp");
 	secs = atof(argv[4]);
 	h.pid = (unsigned long)getpid();
-	record(&r);
+	if (gethostname(h.hostname, sizeof(h.hostname) - 1)) /* the agent's default */
+		return 1;
+	records(r, argv[5]);
 	if (strcmp(argv[1], "journald")) {
 		inet_pton(AF_INET, argv[2], &to.sin_addr);
 		to.sin_port = htons((uint16_t)atoi(argv[3]));
@@ -101,16 +122,22 @@ int main(int argc, char **argv)
 	t0 = now();
 	c0 = cpu_s();
 	while (now() - t0 < secs) {
+		struct timespec mono, wall;
+
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &wall);
 		for (int i = 0; i < 64; i++) {
+			struct hyp_record *ri = &r[i % 2];
 			size_t len;
 
-			r.ev.seq = ++n;
+			stamp(ri, &mono, &wall, i / 2);
+			ri->ev.seq = ++n;
 			if (fd < 0) {
-				hyp_journal_fields(&r, &e);
+				hyp_journal_fields(ri, &e);
 				sd_journal_sendv(e.iov, (int)e.n);
 				continue;
 			}
-			len = hyp_rfc5424(&r, &h, msgs[i] + (tcp ? 8 : 0), HYP_SYSLOG_MAX);
+			len = hyp_rfc5424(ri, &h, msgs[i] + (tcp ? 8 : 0), HYP_SYSLOG_MAX);
 			if (tcp) { /* octet counting, as the agent frames it */
 				char head[24];
 				struct strbuf b;
