@@ -114,6 +114,17 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
  * in a batch, handed over when the batch is full or on hyp_outputs_flush(). */
 void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r);
 
+/* The place of the next record in the batch: filled there and given away
+ * with hyp_outputs_emit_next(), it costs one copy fewer (the event loop's
+ * path for every event). */
+static inline struct hyp_record *hyp_outputs_next(struct hyp_outputs *o)
+{
+	return &o->pending[o->npending];
+}
+
+/* hyp_outputs_emit() of the record at hyp_outputs_next(). */
+void hyp_outputs_emit_next(struct hyp_outputs *o);
+
 /* Records the emptiest queue can still take (SIZE_MAX: no output). */
 size_t hyp_outputs_room(struct hyp_outputs *o);
 

@@ -118,11 +118,11 @@ size_t hyp_record_line(const struct hyp_record *r, int color, char *buf, size_t 
 void *hyp_console_worker(void *arg)
 {
 	struct hyp_output *o = arg;
-	static __thread struct hyp_record recs[64];
+	const struct hyp_record *recs;
 	char line[512];
 	size_t n;
 
-	while ((n = hyp_queue_pop(&o->q, recs, 64, -1))) {
+	while ((n = hyp_queue_peek(&o->q, &recs, 64, -1))) {
 		for (size_t i = 0; i < n; i++) {
 			size_t len = hyp_record_line(&recs[i], o->color, line, sizeof(line) - 1);
 
@@ -132,8 +132,9 @@ void *hyp_console_worker(void *arg)
 			else
 				__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
 		}
+		hyp_queue_release(&o->q, n);
 		fflush(stdout);
-		hyp_queue_linger(&o->q, n, 64);
+		hyp_queue_linger(&o->q, 64);
 	}
 	return NULL;
 }

@@ -87,12 +87,12 @@ void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e)
 void *hyp_journald_worker(void *arg)
 {
 	struct hyp_output *o = arg;
-	static __thread struct hyp_record recs[BATCH];
 	static __thread struct hyp_journal_entry e;
+	const struct hyp_record *recs;
 	int backoff = 0;
 	size_t n;
 
-	while ((n = hyp_queue_pop(&o->q, recs, BATCH, -1))) {
+	while ((n = hyp_queue_peek(&o->q, &recs, BATCH, -1))) {
 		/* sd_journal_sendv() reports success when journald's socket does
 		 * not exist at all: that is "away" too */
 		int absent = access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
@@ -118,12 +118,14 @@ void *hyp_journald_worker(void *arg)
 			if (backoff > BACKOFF_MAX_MS)
 				backoff = BACKOFF_MAX_MS;
 			if (hyp_queue_sleep(&o->q, backoff)) {
-				/* stopping: the rest of the batch is lost, counted */
-				__atomic_fetch_add(&o->failed, n - i - 1, __ATOMIC_RELAXED);
+				/* stopping: the rest stays queued, and the stopper
+				 * counts it lost */
+				hyp_queue_release(&o->q, i + 1);
 				return NULL;
 			}
 		}
-		hyp_queue_linger(&o->q, n, BATCH);
+		hyp_queue_release(&o->q, n);
+		hyp_queue_linger(&o->q, BATCH);
 	}
 	return NULL;
 }

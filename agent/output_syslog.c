@@ -233,22 +233,23 @@ static size_t send_batch(struct hyp_output *o, struct conn *k, char (*msgs)[HYP_
 void *hyp_syslog_worker(void *arg)
 {
 	struct hyp_output *o = arg;
-	static __thread struct hyp_record recs[BATCH];
 	static __thread char msgs[BATCH][HYP_SYSLOG_MAX + 16];
+	const struct hyp_record *recs;
 	size_t lens[BATCH], n;
 	struct conn k = { .fd = -1 };
 
-	while ((n = hyp_queue_pop(&o->q, recs, BATCH, -1))) {
+	while ((n = hyp_queue_peek(&o->q, &recs, BATCH, -1))) {
 		size_t done = 0;
 
 		for (size_t i = 0; i < n; i++)
 			lens[i] = frame(o, &recs[i], msgs[i]);
+		hyp_queue_release(&o->q, n); /* formatted: the slots can take new records */
 		if (reconnect(o, &k) >= 0)
 			done = send_batch(o, &k, msgs, lens, n);
 		__atomic_fetch_add(&o->sent, done, __ATOMIC_RELAXED);
 		if (done == n) {
 			__atomic_store_n(&o->down, 0, __ATOMIC_RELAXED);
-			hyp_queue_linger(&o->q, n, BATCH);
+			hyp_queue_linger(&o->q, BATCH);
 			continue;
 		}
 		__atomic_fetch_add(&o->failed, n - done, __ATOMIC_RELAXED);

@@ -181,12 +181,17 @@ void hyp_outputs_flush(struct hyp_outputs *o)
 	o->npending = 0;
 }
 
-void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r)
+void hyp_outputs_emit_next(struct hyp_outputs *o)
 {
-	r->ev.seq = ++o->seq;
-	o->pending[o->npending++] = *r;
+	o->pending[o->npending++].ev.seq = ++o->seq;
 	if (o->npending == HYP_EMIT_BATCH)
 		hyp_outputs_flush(o);
+}
+
+void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r)
+{
+	*hyp_outputs_next(o) = *r; /* its names' pointers are fixed when queued */
+	hyp_outputs_emit_next(o);
 }
 
 void hyp_outputs_report_losses(struct hyp_outputs *o, const struct timespec *now)

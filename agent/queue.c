@@ -40,9 +40,14 @@ size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size
 {
 	uint64_t tail = q->tail;
 	size_t room = q->cap - (size_t)(tail - LOAD(&q->head)), took = n < room ? n : room;
+	size_t at = (size_t)(tail % q->cap);
 
-	for (size_t i = 0; i < took; i++)
-		q->slots[(tail + i) % q->cap] = r[i];
+	for (size_t i = 0; i < took; i++) {
+		q->slots[at] = r[i];
+		hyp_record_fix(&q->slots[at]); /* the consumer reads it in place */
+		if (++at == q->cap)
+			at = 0;
+	}
 	__atomic_store_n(&q->tail, tail + took, __ATOMIC_SEQ_CST);
 	if (n > took)
 		__atomic_fetch_add(&q->dropped, n - took, __ATOMIC_RELAXED);
@@ -57,18 +62,16 @@ int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r)
 	return hyp_queue_push_many(q, r, 1) ? 0 : -ENOSPC;
 }
 
-static size_t take(struct hyp_queue *q, struct hyp_record *out, size_t max)
+/* The records readable in a row at head, up to max. */
+static size_t ready(struct hyp_queue *q, const struct hyp_record **recs, size_t max)
 {
-	uint64_t head = q->head;
-	size_t n = (size_t)(LOAD(&q->tail) - head);
+	size_t at = (size_t)(q->head % q->cap), n = (size_t)(LOAD(&q->tail) - q->head);
 
 	if (n > max)
 		n = max;
-	for (size_t i = 0; i < n; i++) {
-		out[i] = q->slots[(head + i) % q->cap];
-		hyp_record_fix(&out[i]);
-	}
-	STORE(&q->head, head + n);
+	if (n > q->cap - at)
+		n = q->cap - at; /* the rest after the wrap comes with the next peek */
+	*recs = &q->slots[at];
 	return n;
 }
 
@@ -105,20 +108,26 @@ static int wait_until(struct hyp_queue *q, const struct timespec *until, int wan
 	return !(rc && errno == ETIMEDOUT);
 }
 
-size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, int timeout_ms)
+size_t hyp_queue_peek(struct hyp_queue *q, const struct hyp_record **recs, size_t max,
+		      int timeout_ms)
 {
 	struct timespec until;
 	size_t n;
 
 	if (timeout_ms >= 0)
 		deadline(&until, timeout_ms);
-	while (!(n = take(q, out, max))) {
+	while (!(n = ready(q, recs, max))) {
 		if (LOAD(&q->closing))
-			return take(q, out, max); /* a push may have landed meanwhile */
+			return ready(q, recs, max); /* a push may have landed meanwhile */
 		if (!wait_until(q, timeout_ms >= 0 ? &until : NULL, 1))
-			return take(q, out, max);
+			return ready(q, recs, max);
 	}
 	return n;
+}
+
+void hyp_queue_release(struct hyp_queue *q, size_t n)
+{
+	STORE(&q->head, q->head + n);
 }
 
 void hyp_queue_close(struct hyp_queue *q)
@@ -147,11 +156,11 @@ int hyp_queue_sleep(struct hyp_queue *q, int ms)
 	return LOAD(&q->closing);
 }
 
-void hyp_queue_linger(struct hyp_queue *q, size_t n, size_t max)
+void hyp_queue_linger(struct hyp_queue *q, size_t max)
 {
 	struct timespec ts = { 0, HYP_QUEUE_LINGER_NS };
 
-	if (n && n < max && !LOAD(&q->closing))
+	if (hyp_queue_len(q) < max && !LOAD(&q->closing))
 		nanosleep(&ts, NULL);
 }
 

@@ -38,9 +38,19 @@ int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r);
  * counted in q->dropped. Returns how many it took. Producer only. */
 size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n);
 
-/* Waits for records (up to max), or for hyp_queue_close and an empty
- * queue (returns 0), or until timeout_ms (-1: no timeout). Consumer only. */
-size_t hyp_queue_pop(struct hyp_queue *q, struct hyp_record *out, size_t max, int timeout_ms);
+/*
+ * Waits for records, or for hyp_queue_close and an empty queue (returns 0),
+ * or until timeout_ms (-1: no timeout). Points *recs at the oldest records
+ * in place, no copy, and returns how many of them (up to max) lie in a row
+ * there. They stay queued, and the producer leaves them alone, until
+ * hyp_queue_release(). Consumer only.
+ */
+size_t hyp_queue_peek(struct hyp_queue *q, const struct hyp_record **recs, size_t max,
+		      int timeout_ms);
+
+/* Frees the n oldest records (at most what the last peek returned).
+ * Consumer only. */
+void hyp_queue_release(struct hyp_queue *q, size_t n);
 
 /* Wakes the consumer; pop returns 0 once the queue is empty. */
 void hyp_queue_close(struct hyp_queue *q);
@@ -49,12 +59,12 @@ void hyp_queue_close(struct hyp_queue *q);
  * backoff that must not hold up a shutdown). Returns 1 if closed. */
 int hyp_queue_sleep(struct hyp_queue *q, int ms);
 
-/* A consumer's pause after a batch of n records short of max: records
- * arrive one by one, and waking for each costs more than the record
- * itself (two context switches), so it lets the next batch fill for a
- * moment instead. Returns at once when closing. */
+/* A consumer's pause between batches while fewer than max records wait:
+ * records arrive one by one, and waking for each costs more than the
+ * record itself (two context switches), so it lets the next batch fill
+ * for a moment instead. Returns at once when closing. */
 #define HYP_QUEUE_LINGER_NS 1000000L
-void hyp_queue_linger(struct hyp_queue *q, size_t n, size_t max);
+void hyp_queue_linger(struct hyp_queue *q, size_t max);
 
 /* Empties the queue; returns how many records it held. Once the consumer
  * has stopped. */

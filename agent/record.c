@@ -6,12 +6,6 @@
 #include "record.h"
 #include "strbuf.h"
 
-void hyp_record_fix(struct hyp_record *r)
-{
-	r->ev.rule = r->rule[0] ? r->rule : NULL;
-	r->ev.ifname = r->ifname;
-}
-
 static void copy(char *to, size_t cap, const char *from)
 {
 	struct strbuf b;

@@ -29,7 +29,11 @@ struct hyp_record {
 void hyp_record_event(struct hyp_record *r, const struct hyp_ev *ev);
 
 /* Points r->ev.rule and r->ev.ifname at r's own copies (after a copy). */
-void hyp_record_fix(struct hyp_record *r);
+static inline void hyp_record_fix(struct hyp_record *r)
+{
+	r->ev.rule = r->rule[0] ? r->rule : NULL;
+	r->ev.ifname = r->ifname;
+}
 
 /* "ACCEPT", "DROP", "SIG_MATCH", "SUMMARY" or "LOSS". */
 const char *hyp_record_name(const struct hyp_record *r);

@@ -48,7 +48,6 @@ static int on_telemetry(void *ctx, void *data, size_t size)
 {
 	struct ring_ctx *rc = ctx;
 	struct hyp_agent *a = rc->a;
-	struct hyp_record r;
 	struct hyp_ev ev;
 	int ri = -1;
 
@@ -72,8 +71,8 @@ static int on_telemetry(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	a->st.delivered++;
-	hyp_record_event(&r, &ev);
-	hyp_outputs_emit(&a->outs, &r);
+	hyp_record_event(hyp_outputs_next(&a->outs), &ev);
+	hyp_outputs_emit_next(&a->outs);
 	/* every queue full: leave the rest in the ring (see hyp_agent_loop) */
 	return a->draining || hyp_outputs_room(&a->outs) ? 0 : -ENOBUFS;
 }

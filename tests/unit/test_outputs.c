@@ -244,7 +244,8 @@ static void test_summaries(void)
 
 static void test_queue(void)
 {
-	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4), out[8];
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+	const struct hyp_record *out;
 	struct hyp_queue q;
 	int full = 0;
 
@@ -254,10 +255,22 @@ static void test_queue(void)
 		full += hyp_queue_push(&q, &r) != 0;
 	}
 	ok(full == 2 && q.dropped == 2, "a full queue refuses and counts (2 of 6)");
-	ok(hyp_queue_pop(&q, out, 8, 0) == 4 && out[0].ev.seq == 0 && out[3].ev.seq == 3 &&
+	ok(hyp_queue_peek(&q, &out, 8, 0) == 4 && out[0].ev.seq == 0 && out[3].ev.seq == 3 &&
 		   out[3].ev.ifname == out[3].ifname,
-	   "pop returns the records in order, names pointing into the copy");
-	ok(hyp_queue_pop(&q, out, 8, 10) == 0, "an empty queue times out");
+	   "peek shows the records in order, names pointing into the queue's copy");
+	hyp_queue_release(&q, 3);
+	for (int i = 6; i < 9; i++) { /* three more, in the slots after the wrap */
+		r.ev.seq = (__u64)i;
+		full += hyp_queue_push(&q, &r) != 0;
+	}
+	ok(full == 2 && hyp_queue_peek(&q, &out, 8, 0) == 1 && out[0].ev.seq == 3,
+	   "after a release there is room again; peek stops at the wrap");
+	hyp_queue_release(&q, 1);
+	ok(hyp_queue_peek(&q, &out, 8, 0) == 3 && out[0].ev.seq == 6 && out[2].ev.seq == 8 &&
+		   out[2].ev.rule == out[2].rule,
+	   "the records after the wrap come with the next peek");
+	hyp_queue_release(&q, 3);
+	ok(hyp_queue_peek(&q, &out, 8, 10) == 0, "an empty queue times out");
 	hyp_queue_close(&q);
 	ok(hyp_queue_sleep(&q, 10000) == 1, "sleep returns at once on a closed queue");
 	hyp_queue_destroy(&q);
@@ -276,15 +289,17 @@ struct qt {
 static void *qt_consumer(void *arg)
 {
 	struct qt *t = arg;
-	struct hyp_record out[64];
+	const struct hyp_record *out;
 	size_t n;
 
-	while ((n = hyp_queue_pop(&t->q, out, 64, -1)) > 0)
+	while ((n = hyp_queue_peek(&t->q, &out, 64, -1)) > 0) {
 		for (size_t i = 0; i < n; i++) {
 			t->disorder += out[i].ev.seq < t->next;
 			t->next = out[i].ev.seq + 1;
 			t->got++;
 		}
+		hyp_queue_release(&t->q, n);
+	}
 	return NULL;
 }
 
