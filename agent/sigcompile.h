@@ -19,8 +19,9 @@ struct hyp_compile_error {
 /*
  * Fills *out (which must be zeroed by the caller or not: it is cleared)
  * from rules[0..n), whose order is their precedence, with the knobs of
- * *knobs (accept_mode, legacy_alerts, nonfirst_frag, v6_ext_too_deep; the
- * matcher's own fields are computed). Returns 0, -EINVAL for a rule that is
+ * *knobs (accept_mode, legacy_alerts, nonfirst_frag, v6_ext_too_deep, and
+ * pair_scan unless HYP_PAIRS_CHOOSE; the matcher's own fields are
+ * computed, and cfg.set_id numbers the sets this process compiled). Returns 0, -EINVAL for a rule that is
  * not well-formed or ambiguous, or -E2BIG when a limit is exceeded; *err
  * then says why.
  */

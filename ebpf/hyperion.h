@@ -207,6 +207,7 @@ struct hyp_flow {
 #define HYP_BUCKET_BITS	      16 /* verification buckets */
 #define HYP_BUCKETS	      (1u << HYP_BUCKET_BITS)
 #define HYP_T2_SIZE	      65536 /* short signatures: one byte per bigram */
+#define HYP_PAIRS_SIZE	      65536 /* pair scan: one byte per bigram */
 
 /*
  * The anchor hash: the masked window times HYP_HASH_MUL. Only the top bits
@@ -233,6 +234,19 @@ struct hyp_flow {
 #define HYP_T2_LEN2	      0x02
 #define HYP_T2_LEN3	      0x04
 
+/*
+ * The pair scan (see ebpf/match.bpf.h): stage 1 on the bigram at each
+ * offset, taken while it flags few blocks. As a compiler knob,
+ * HYP_PAIRS_CHOOSE lets hyp_compile() pick OFF or ADAPT from the set.
+ */
+#define HYP_PAIRS_CHOOSE      0
+#define HYP_PAIRS_OFF	      1
+#define HYP_PAIRS_ADAPT	      2	   /* per CPU, while it pays */
+#define HYP_PAIRS_ON	      3	   /* always (tests, benchmarks) */
+#define HYP_PAIRS_REVIEW      256  /* blocks between two reviews of the pair scan */
+#define HYP_PAIRS_MAX_FLAGGED 30   /* percent of blocks flagged it may cost */
+#define HYP_PAIRS_REST	      4096 /* packets without it after a bad review */
+
 #define HYP_ACTION_DROP	      0
 #define HYP_ACTION_ALERT      1
 
@@ -258,8 +272,11 @@ struct hyp_config {
 	__u64 anchor_mask;    /* low anchor_len bytes set */
 	__u32 nrules;
 	__u32 npatterns;
-	__u32 t1_mask; /* stage-1 slots - 1 */
-	__u32 _pad;
+	__u32 t1_mask;	/* stage-1 slots - 1 */
+	__u8 pair_scan; /* HYP_PAIRS_* */
+	__u8 _pad[3];
+	__u32 set_id; /* differs from the previous set's: per-CPU records restart */
+	__u32 _pad2;
 };
 
 /* One signature, in configuration order (its index is its precedence). */
@@ -291,9 +308,10 @@ struct hyp_pattern {
 
 struct hyp_tables {
 	struct hyp_config cfg;
-	__u8 t1[HYP_T1_SIZE];	  /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
-	__u8 t2[HYP_T2_SIZE];	  /* short signatures: HYP_T2_* */
-	__u32 heads[HYP_BUCKETS]; /* bucket -> patterns */
+	__u8 t1[HYP_T1_SIZE];	    /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
+	__u8 t2[HYP_T2_SIZE];	    /* short signatures: HYP_T2_* */
+	__u8 pairs[HYP_PAIRS_SIZE]; /* 1 if an anchor or a short signature starts so, else 0 */
+	__u32 heads[HYP_BUCKETS];   /* bucket -> patterns */
 	struct hyp_pattern patterns[HYP_MAX_RULES];
 	__u16 pattern_rules[HYP_MAX_RULES]; /* rule indices, config order */
 	struct hyp_rule rules[HYP_MAX_RULES];
@@ -339,7 +357,7 @@ _Static_assert(HYP_OFFSETOF(struct event_t, payload_snippet) == 16, "legacy offs
 
 _Static_assert(sizeof(struct hyp_flow_key) == 40, "flow key has no hidden padding");
 _Static_assert(sizeof(struct hyp_flow) == 40, "flow value has no hidden padding");
-_Static_assert(sizeof(struct hyp_config) == 32, "config has no hidden padding");
+_Static_assert(sizeof(struct hyp_config) == 40, "config has no hidden padding");
 _Static_assert(sizeof(struct hyp_rule) == 80, "rule has no hidden padding");
 _Static_assert(sizeof(struct hyp_pattern) == 24, "pattern has no hidden padding");
 _Static_assert(sizeof(struct hyp_sig_info) == 80, "sig info has no hidden padding");

@@ -21,6 +21,20 @@
  *  - Signatures of 1..3 bytes cannot be anchored on g bytes; when the rule
  *    set has any, a second table indexed by the 2-byte window (t2) flags
  *    offsets where one may start.
+ *  - The pair scan, a cheaper stage 1 for sets whose anchors start with few
+ *    distinct bigrams: one byte of a 64 KiB table (pairs), indexed by the
+ *    2-byte window, per offset (no hash: about half the cost of the anchor
+ *    hash here), 1 where an anchor or a short signature starts. It flags
+ *    half blocks, so that stage 2 revisits 8 offsets for a hit. On
+ *    random traffic it flags few blocks; on text with word-like signatures
+ *    it flags most, and then costs more than it saves. So with
+ *    HYP_PAIRS_ADAPT each CPU reviews its record every HYP_PAIRS_REVIEW
+ *    blocks and, past HYP_PAIRS_MAX_FLAGGED percent flagged, scans the next
+ *    HYP_PAIRS_REST packets with the anchor hash before trying pairs again.
+ *    The compiler (agent/sigcompile.c) enables it when at most
+ *    HYP_PAIRS_MAX_DENSITY percent of the bigrams are set. Either way the
+ *    same stage 2 decides, so the verdict and the reported signature do not
+ *    depend on the mode.
  *  - Stage 2 (verify_block) revisits the offsets of flagged blocks. A t1
  *    value holds a bit of the byte after each anchor: no matching bit, no
  *    further look. A bucket of one pattern is compared inline; otherwise
@@ -197,38 +211,55 @@ static __always_inline __u32 t1_mask(const struct hyp_tables *t)
  * Stage 2 for the offsets of a block that stage 1 flagged. An offset goes on
  * to probe() when its stage-1 value has the bit of the payload byte after
  * the anchor (HYP_T1_NEXT_BIT) and its bucket may match, or when a short
- * signature may start there. Returns 0.
+ * signature may start there. After the pair scan, offsets whose bigram
+ * starts nothing are passed over first: one look-up instead of the hash.
  */
-__noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+static __always_inline void verify(struct hyp_scratch *s, const struct hyp_tables *t, __u32 off,
+				   const int pairs)
 {
-	__u32 mask, g;
-	const __u8 *p;
-	__u64 amask;
+	__u32 mask = t1_mask(t), g = t->cfg.anchor_len & 15;
+	const __u8 *p = &s->frame[(s->poff + off) & HYP_FRAME_MASK];
+	__u64 amask = t->cfg.anchor_mask;
 
-	if (!s || !t)
-		return 0;
-	mask = t1_mask(t);
-	amask = t->cfg.anchor_mask;
-	g = t->cfg.anchor_len & 15;
-	p = &s->frame[(s->poff + off) & HYP_FRAME_MASK];
-	for (__u32 k = 0; k < HYP_BLOCK; k++) {
+	for (__u32 k = 0; k < (pairs ? HYP_BLOCK / 2 : HYP_BLOCK); k++) {
 		__u64 w = *(const __u64 *)(p + k), h = HYP_HASH(w & amask);
 
 		if (off + k >= s->scan_stop)
 			break;
+		if (pairs && !t->pairs[(__u16)w])
+			continue;
 		if ((t->t1[HYP_T1_INDEX(h, mask)] & HYP_T1_NEXT_BIT(p[k + g])) &&
 		    bucket_may_match(s, t, off + k, h))
 			probe(s, t, off + k, h);
 		if (t->cfg.has_short && t->t2[(__u16)w])
 			probe_short(s, t, off + k, w);
 	}
+}
+
+/* Returns 0. */
+__noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+{
+	if (s && t)
+		verify(s, t, off, 0);
 	return 0;
 }
 
+__noinline int verify_block_pairs(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+{
+	if (s && t)
+		verify(s, t, off, 1);
+	return 0;
+}
+
+/* The pair scan's hits[] values: which half of a block needs stage 2. */
+#define HYP_HALF_LO 1
+#define HYP_HALF_HI 2
+
 /* Stage-1 flavours, picked once per chunk so the loop carries no test. */
-#define S1_LONG4 0 /* anchors of 4 bytes: one 32-bit load per offset */
-#define S1_LONG	 1 /* anchors of 5..8 bytes: 64-bit load and mask */
-#define S1_SHORT 2 /* also 1..3-byte signatures: add the bigram table */
+#define S1_LONG4    0 /* anchors of 4 bytes: one 32-bit load per offset */
+#define S1_LONG	    1 /* anchors of 5..8 bytes: 64-bit load and mask */
+#define S1_SHORT    2 /* also 1..3-byte signatures: add the bigram table */
+#define S1_PAIRS    3 /* the pair scan: the bigram at each offset, no hash */
 
 /* table[index]. clang would copy the base to add the index to it; adding
  * the base to the index saves that instruction at every payload byte. */
@@ -243,6 +274,8 @@ static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u
 {
 	__u64 w;
 
+	if (flavour == S1_PAIRS) /* t2 is the pairs table */
+		return byte_at(t2, *(const __u16 *)p);
 	if (flavour == S1_LONG4)
 		return byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask));
 	w = *(const __u64 *)p;
@@ -261,7 +294,7 @@ static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u
 static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_tables *t, __u32 start,
 				   __u32 stop, const int flavour)
 {
-	const __u8 *t1 = t->t1, *t2 = t->t2;
+	const __u8 *t1 = t->t1, *t2 = flavour == S1_PAIRS ? t->pairs : t->t2;
 	__u64 amask = t->cfg.anchor_mask;
 	__u32 base = s->poff + start, mask;
 
@@ -278,18 +311,32 @@ static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_table
 		 * to a stack that the whole call chain must keep within 512
 		 * bytes on 6.1 kernels (which round every frame up to 32). */
 #pragma unroll
-		for (int k = 0; k < HYP_BLOCK; k++) {
+		for (int k = 0; k < HYP_BLOCK / 2; k++) {
 			acc |= S1(k);
 			if (k % 4 == 3)
 				asm volatile("" : "+r"(acc)::"memory");
 		}
-		s->hits[b] = acc;
+		/* the pair scan tells the halves apart, so that stage 2
+		 * revisits 8 offsets for a hit instead of 16 */
+		__u32 acc_hi = flavour == S1_PAIRS ? 0 : acc;
+
+#pragma unroll
+		for (int k = HYP_BLOCK / 2; k < HYP_BLOCK; k++) {
+			acc_hi |= S1(k);
+			if (k % 4 == 3)
+				asm volatile("" : "+r"(acc_hi)::"memory");
+		}
+		if (flavour == S1_PAIRS)
+			s->hits[b] = (acc ? HYP_HALF_LO : 0) | (acc_hi ? HYP_HALF_HI : 0);
+		else
+			s->hits[b] = acc_hi;
 	}
 }
 
 /* Stage 1 over the chunk, then stage 2 on its flagged blocks in payload
  * order. The second loop stops at the current s->scan_stop, which stage 2
- * only lowers, so it reads only hits[] that stage 1 wrote. */
+ * only lowers, so it reads only hits[] that stage 1 wrote. The pair scan
+ * keeps count of the blocks it flags. */
 static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_tables *t,
 				      __u32 start, const int flavour)
 {
@@ -297,7 +344,18 @@ static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_ta
 	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
 		if (start + b * HYP_BLOCK >= s->scan_stop)
 			break;
-		if (s->hits[b])
+		if (flavour == S1_PAIRS) {
+			s->pair_blocks++;
+			s->pair_flagged += s->hits[b] != 0;
+		}
+		if (!s->hits[b])
+			continue;
+		if (flavour == S1_PAIRS) {
+			if (s->hits[b] & HYP_HALF_LO)
+				verify_block_pairs(s, t, start + b * HYP_BLOCK);
+			if (s->hits[b] & HYP_HALF_HI)
+				verify_block_pairs(s, t, start + b * HYP_BLOCK + HYP_BLOCK / 2);
+		} else
 			verify_block(s, t, start + b * HYP_BLOCK);
 	}
 	return 0;
@@ -320,12 +378,51 @@ __noinline int scan_chunk_short(struct hyp_scratch *s, const struct hyp_tables *
 	return s && t ? scan_chunk(s, t, start, S1_SHORT) : 0;
 }
 
+__noinline int scan_chunk_pairs(struct hyp_scratch *s, const struct hyp_tables *t, __u64 start)
+{
+	return s && t ? scan_chunk(s, t, start, S1_PAIRS) : 0;
+}
+
+/* Whether this packet gets the pair scan. */
+static __always_inline int pairs_now(struct hyp_scratch *s, const struct hyp_tables *t)
+{
+	if (t->cfg.pair_scan == HYP_PAIRS_ON)
+		return 1;
+	if (t->cfg.pair_scan != HYP_PAIRS_ADAPT)
+		return 0;
+	if (s->pairs_set != t->cfg.set_id) { /* a new set: a fresh start */
+		s->pairs_set = t->cfg.set_id;
+		s->pair_blocks = 0;
+		s->pair_flagged = 0;
+		s->pairs_off = 0;
+	}
+	if (s->pairs_off) {
+		s->pairs_off--;
+		return 0;
+	}
+	return 1;
+}
+
+/* Every HYP_PAIRS_REVIEW blocks: a pair scan that flagged too many of them
+ * rests for HYP_PAIRS_REST packets. */
+static __always_inline void review_pairs(struct hyp_scratch *s)
+{
+	if (s->pair_blocks < HYP_PAIRS_REVIEW)
+		return;
+	if ((__u64)s->pair_flagged * 100 > (__u64)s->pair_blocks * HYP_PAIRS_MAX_FLAGGED)
+		s->pairs_off = HYP_PAIRS_REST;
+	s->pair_blocks = 0;
+	s->pair_flagged = 0;
+}
+
 /*
  * Scans the payload window. Leaves the earliest drop and alert matches in
  * s->drop_rule and s->alert_rule (HYP_NO_MATCH when none). Returns 0.
  */
 __noinline int match_payload(struct hyp_scratch *s, const struct hyp_tables *t)
 {
+	int pairs;
+
 	if (!s || !t)
 		return 0;
 	s->scan_stop = s->plen;
@@ -335,16 +432,21 @@ __noinline int match_payload(struct hyp_scratch *s, const struct hyp_tables *t)
 	s->alert_rule = HYP_NO_MATCH;
 	if (!t->cfg.has_long && !t->cfg.has_short)
 		return 0;
+	pairs = pairs_now(s, t);
 	for (__u32 c = 0; c < HYP_FRAME_MAX / HYP_CHUNK; c++) {
 		if (c * HYP_CHUNK >= s->scan_stop)
 			break;
-		if (t->cfg.has_short)
+		if (pairs)
+			scan_chunk_pairs(s, t, c * HYP_CHUNK);
+		else if (t->cfg.has_short)
 			scan_chunk_short(s, t, c * HYP_CHUNK);
 		else if (t->cfg.anchor_len == 4)
 			scan_chunk_long4(s, t, c * HYP_CHUNK);
 		else
 			scan_chunk_long(s, t, c * HYP_CHUNK);
 	}
+	if (pairs)
+		review_pairs(s);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Per-CPU scratch space of the XDP program. Never read by user space, so it
- * lives here and not in the ABI header.
+ * Per-CPU scratch space of the XDP program. Never read by the agent (only
+ * by tests), so it lives here and not in the ABI header.
  *
  * The program copies the frame (up to HYP_FRAME_MAX bytes, across XDP
  * fragments) into frame[] with bpf_xdp_load_bytes() and parses and scans the
@@ -36,6 +36,12 @@ struct hyp_scratch {
 	__u32 drop_rule;
 	__u32 alert_start;
 	__u32 alert_rule;
+	/* the pair scan on this CPU (HYP_PAIRS_ADAPT), kept across the packets
+	 * of one rule set */
+	__u32 pairs_set;    /* cfg.set_id of that set */
+	__u32 pair_blocks;  /* blocks scanned with pairs since the last review */
+	__u32 pair_flagged; /* how many of them stage 1 flagged */
+	__u32 pairs_off;    /* packets still to scan without pairs */
 	__u32 _pad;
 	__u8 hits[64]; /* stage-1 result per block of a chunk */
 };

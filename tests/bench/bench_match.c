@@ -37,6 +37,8 @@ struct opts {
 	int nsigs;
 	unsigned long payloads[8];
 	int npayloads;
+	__u8 modes[4]; /* HYP_PAIRS_* knobs, side by side in one run */
+	int nmodes;
 	int rounds;
 	double seconds; /* per measurement */
 };
@@ -119,6 +121,7 @@ struct result {
 /* One case of the matrix, and its rounds so far. */
 struct bench_case {
 	int kind, match;
+	__u8 pairs; /* the pair-scan knob */
 	unsigned long nsigs;
 	size_t plen;
 	struct workload w;
@@ -177,8 +180,28 @@ static void parse_list(const char *s, unsigned long *v, int *n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_match [-q] [-o FILE.csv] [-k random,text] [-n SIGS,...] "
-			"[-p PAYLOAD,...]\n");
+			"[-p PAYLOAD,...] [-m choose|off|adapt|on,...]\n");
 	exit(2);
+}
+
+/* The pair scan as the compiler chooses it (default), or forced (-m). */
+static const char *const pair_modes[] = { "choose", "off", "adapt", "on" };
+_Static_assert(HYP_PAIRS_CHOOSE == 0 && HYP_PAIRS_ON == 3, "-m names in knob order");
+
+static void parse_modes(const char *s, struct opts *o)
+{
+	for (o->nmodes = 0; *s && o->nmodes < 4; s += strcspn(s, ","), s += *s == ',') {
+		size_t len = strcspn(s, ",");
+		int m = 0;
+
+		while (m < 4 && (strlen(pair_modes[m]) != len || strncmp(s, pair_modes[m], len)))
+			m++;
+		if (m == 4)
+			usage();
+		o->modes[o->nmodes++] = (__u8)m;
+	}
+	if (!o->nmodes)
+		usage();
 }
 
 static void parse_opts(int argc, char **argv, struct opts *o)
@@ -191,9 +214,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			    .nsigs = 5,
 			    .payloads = { 0, 64, 512, 1400 },
 			    .npayloads = 4,
+			    .modes = { HYP_PAIRS_CHOOSE },
+			    .nmodes = 1,
 			    .rounds = 11,
 			    .seconds = 0.1 };
-	while ((c = getopt(argc, argv, "qo:k:n:p:")) != -1) {
+	while ((c = getopt(argc, argv, "qo:k:n:p:m:")) != -1) {
 		switch (c) {
 		case 'q':
 			o->quick = 1;
@@ -216,6 +241,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'p':
 			parse_list(optarg, o->payloads, &o->npayloads);
 			break;
+		case 'm':
+			parse_modes(optarg, o);
+			break;
 		default:
 			usage();
 		}
@@ -237,21 +265,25 @@ static size_t case_frame(const struct bench_case *c, __u8 *frame, size_t cap)
 
 static int case_load(struct bench *b, struct bench_case *c)
 {
-	return xrun_rules(&b->x, c->w.sigs, c->w.nsigs, NULL) || load_pool(b, &c->w) ? -1 : 0;
+	struct hyp_config knobs = { .pair_scan = c->pairs };
+
+	return xrun_rules(&b->x, c->w.sigs, c->w.nsigs, &knobs) || load_pool(b, &c->w) ? -1 : 0;
 }
 
 static void report(const struct bench_case *c, struct result *r, FILE *csv)
 {
 	const char *kind = c->kind ? "text" : "random", *match = c->match ? "at-end" : "none";
 	double per_byte = c->plen ? (r->hyp - r->floor) / (double)c->plen : 0.0;
+	char spread[48];
 
-	printf("%-6s %6lu %7zu %-7s %7.1f %9.1f %7.2fx %10.3f  %.1f..%.1f\n", kind, c->nsigs,
-	       c->plen, match, r->floor, r->hyp, r->hyp / r->floor, per_byte, r->spread_lo,
-	       r->spread_hi);
+	snprintf(spread, sizeof(spread), "%.1f..%.1f", r->spread_lo, r->spread_hi);
+
+	printf("%-6s %6lu %7zu %-7s %7.1f %9.1f %7.2fx %10.3f  %-15s %s\n", kind, c->nsigs, c->plen,
+	       match, r->floor, r->hyp, r->hyp / r->floor, per_byte, spread, pair_modes[c->pairs]);
 	if (csv)
-		fprintf(csv, "%s,%lu,%zu,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%.2f,%.2f\n", kind, c->nsigs,
-			c->plen, match, r->floor, r->harness, r->hyp, r->hyp / r->floor, per_byte,
-			r->spread_lo, r->spread_hi);
+		fprintf(csv, "%s,%lu,%zu,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%.2f,%.2f,%s\n", kind,
+			c->nsigs, c->plen, match, r->floor, r->harness, r->hyp, r->hyp / r->floor,
+			per_byte, r->spread_lo, r->spread_hi, pair_modes[c->pairs]);
 }
 
 /*
@@ -275,23 +307,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	b.hyp_fd = b.x.prog_fd;
-	cases = calloc((size_t)(o.npayloads * o.nkinds * o.nsigs * 2), sizeof(*cases));
+	cases = calloc((size_t)(o.npayloads * o.nkinds * o.nsigs * 2 * o.nmodes), sizeof(*cases));
 	if (!cases)
 		return 1;
 	for (int pi = 0; pi < o.npayloads; pi++)
 		for (int ki = 0; ki < o.nkinds; ki++)
 			for (int si = 0; si < o.nsigs; si++)
-				for (int m = 0; m < 2; m++) {
+				for (int m = 0; m < 2 * o.nmodes; m++) {
 					struct bench_case *c = &cases[ncases];
 
-					if (m && !o.payloads[pi])
+					if (m / o.nmodes && !o.payloads[pi])
 						continue;
 					*c = (struct bench_case){ .kind = o.kinds[ki],
-								  .match = m,
+								  .match = m / o.nmodes,
+								  .pairs = o.modes[m % o.nmodes],
 								  .nsigs = o.sigs[si],
 								  .plen = o.payloads[pi] };
-					if (workload_make(&c->w, c->kind, 64, c->plen, c->nsigs, m,
-							  (unsigned int)(1 + si)))
+					if (workload_make(&c->w, c->kind, 64, c->plen, c->nsigs,
+							  c->match, (unsigned int)(1 + si)))
 						return 1;
 					ncases++;
 				}
@@ -301,8 +334,9 @@ int main(int argc, char **argv)
 			perror(o.csv);
 			return 1;
 		}
-		fprintf(csv, "kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,"
-			     "ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns\n");
+		fprintf(csv,
+			"kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,"
+			"ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns,pair_scan\n");
 	}
 	fprintf(stderr, "bench_match: %d cases, %d rounds each\n", ncases, o.rounds);
 	for (int round = 0; round < o.rounds; round++) {
@@ -326,8 +360,8 @@ int main(int argc, char **argv)
 			measure_round(&b, frame, flen, c);
 		}
 	}
-	printf("%-6s %6s %7s %-7s %8s %10s %8s %10s  %s\n", "kind", "sigs", "payload", "match",
-	       "floor", "hyperion", "ratio", "ns/byte", "spread");
+	printf("%-6s %6s %7s %-7s %8s %10s %8s %10s  %-15s %s\n", "kind", "sigs", "payload",
+	       "match", "floor", "hyperion", "ratio", "ns/byte", "spread", "pair scan");
 	for (int i = 0; i < ncases; i++) {
 		struct result r;
 

@@ -18,13 +18,15 @@ BENCH=$BUILD/bench/bench_match
 CSV=$(mktemp)
 trap 'rm -f "$CSV"' EXIT
 
-"$BENCH" -q -o "$CSV" -k random -n 1,1000 -p 0,64 >/dev/null 2>&1
-ok $? "bench_match -q runs a small matrix"
-head -n 1 "$CSV" | grep -qx 'kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns'
+"$BENCH" -q -o "$CSV" -k random -n 1,1000 -p 0,64 -m choose,off >/dev/null 2>&1
+ok $? "bench_match -q runs a small matrix, with and without the pair scan"
+head -n 1 "$CSV" | grep -qx 'kind,signatures,payload,match,floor_ns,harness_ns,hyperion_ns,ratio_to_floor,ns_per_payload_byte,spread_lo_ns,spread_hi_ns,pair_scan'
 ok $? "its CSV has the columns report.sh reads"
-# 2 signature counts x (payload 0: no match; 64: no match, at end)
-[ "$(tail -n +2 "$CSV" | wc -l)" -eq 6 ]
-ok $? "one row per case: $(tail -n +2 "$CSV" | wc -l) of 6"
+# 2 signature counts x (payload 0: no match; 64: no match, at end) x 2 modes
+[ "$(tail -n +2 "$CSV" | wc -l)" -eq 12 ]
+ok $? "one row per case: $(tail -n +2 "$CSV" | wc -l) of 12"
+[ "$(awk -F, 'NR > 1 { print $12 }' "$CSV" | sort | uniq -c | awk '{ print $1 $2 }' | paste -sd' ')" = "6choose 6off" ]
+ok $? "each case in both pair-scan modes"
 awk -F, 'NR > 1 && !($5 > 0 && $7 > $5 && $10 <= $7 && $7 <= $11) { bad++ }
 	 END { exit bad > 0 }' "$CSV"
 ok $? "every row: floor > 0, Hyperion above the floor, the median within its spread"

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "hyperion.skel.h"
 #include "pkt.h"
 #include "ref.h"
+#include "scratch.bpf.h"
 #include "tap.h"
 #include "xdp_run.h"
 
@@ -641,6 +643,85 @@ static void test_new_flow(void)
 			 "passed packet");
 }
 
+_Static_assert(sizeof(struct hyp_scratch) % 8 == 0, "per-CPU values need no padding");
+
+/* The pair scan's state, the largest over the CPUs (the test runs on one);
+ * clear: zero it everywhere instead. */
+static void pair_state(int clear, __u32 *off, __u32 *blocks)
+{
+	int fd = bpf_map__fd(x.skel->maps.scratch), ncpu = libbpf_num_possible_cpus();
+	struct hyp_scratch *v = calloc((size_t)ncpu, sizeof(*v));
+	__u32 zero = 0;
+
+	*off = *blocks = 0;
+	if (!v)
+		return;
+	if (clear)
+		bpf_map_update_elem(fd, &zero, v, BPF_ANY);
+	else if (!bpf_map_lookup_elem(fd, &zero, v))
+		for (int c = 0; c < ncpu; c++) {
+			*off = v[c].pairs_off > *off ? v[c].pairs_off : *off;
+			*blocks = v[c].pair_blocks > *blocks ? v[c].pair_blocks : *blocks;
+		}
+	free(v);
+}
+
+/* Ten 1400-byte payloads filled with fill (two bytes repeated); the last
+ * verdict. */
+static int pair_frames(const char *fill, const char *sig)
+{
+	static __u8 payload[1400], frame[1600];
+	struct pkt_opts o;
+	int v = -1;
+
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (__u8)fill[i % 2];
+	if (sig)
+		memcpy(payload + 700, sig, strlen(sig));
+	pkt_defaults(&o);
+	o.proto = IPPROTO_UDP;
+	o.payload = payload;
+	o.payload_len = sizeof(payload);
+	for (int i = 0; i < 10; i++)
+		v = xrun_packet(&x, frame, pkt_build(&o, frame, sizeof(frame)));
+	return v;
+}
+
+/* HYP_PAIRS_ADAPT: a pair scan that flags every block rests; one that
+ * flags none stays; matches are found either way. */
+static void test_pair_scan(void)
+{
+	struct hyp_config k = { .pair_scan = HYP_PAIRS_ADAPT };
+	struct hyp_rule r = xrun_rule("abzz", 4, 1);
+	cpu_set_t all, one;
+	__u32 off, blocks;
+
+	/* the record is per CPU: all runs on the CPU this starts on */
+	sched_getaffinity(0, sizeof(all), &all);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	xrun_rules(&x, &r, 1, &k);
+	pair_state(1, &off, &blocks);
+	ok(pair_frames("ab", NULL) == XDP_PASS, "ten payloads of 'abab...' pass");
+	pair_state(0, &off, &blocks);
+	/* 88 blocks a payload: the review after the third turns it off for
+	 * HYP_PAIRS_REST packets, seven of which have gone by */
+	ok(off == HYP_PAIRS_REST - 7,
+	   "every block flagged: the pair scan rests for %u packets (%u left)", HYP_PAIRS_REST,
+	   off);
+	ok(pair_frames("ab", "abzz") == XDP_DROP, "while it rests, the signature is still found");
+	xrun_rules(&x, &r, 1, &k); /* a new set: its record starts afresh */
+	ok(pair_frames("cd", NULL) == XDP_PASS, "ten payloads of 'cdcd...' pass");
+	pair_state(0, &off, &blocks);
+	ok(off == 0 && blocks == 88,
+	   "a new set, no block flagged: the pair scan is on and stays on (%u blocks since its "
+	   "last review)",
+	   blocks);
+	ok(pair_frames("cd", "abzz") == XDP_DROP, "and finds the signature");
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
 /* 10,000 signatures at once; each of a sample is found. */
 static void test_many(void)
 {
@@ -711,6 +792,7 @@ int main(void)
 	test_truncation();
 	test_boundaries();
 	test_new_flow();
+	test_pair_scan();
 	test_many();
 	xrun_close(&x);
 	return done_testing();

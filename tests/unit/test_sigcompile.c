@@ -97,6 +97,27 @@ static int all_reachable(const struct hyp_tables *t)
 	return good;
 }
 
+/* The pair table has the first bigram of every anchor and every bigram a
+ * short pattern may start, and nothing else. */
+static int pairs_exact(const struct hyp_tables *t)
+{
+	static __u8 want[HYP_PAIRS_SIZE];
+
+	memcpy(want, t->t2, sizeof(want));
+	for (__u32 i = 0; i < t->cfg.npatterns; i++) {
+		const struct hyp_pattern *p = &t->patterns[i];
+
+		if (p->len >= 4)
+			want[(__u16)(p->bytes >> (8 * p->anchor_pos))] = 1;
+	}
+	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
+		if (want[i] != t->pairs[i]) {
+			diag("bigram %04x: pairs %u, expected %u", i, t->pairs[i], want[i]);
+			return 0;
+		}
+	return 1;
+}
+
 static void test_basics(void)
 {
 	struct hyp_compile_error err;
@@ -117,6 +138,12 @@ static void test_basics(void)
 	ok(tables.cfg.nrules == 3 && tables.cfg.npatterns == 3, "3 rules, 3 patterns");
 	ok(all_reachable(&tables), "every rule reachable from its anchor");
 	ok(memcmp(tables.rules, r, sizeof(r)) == 0, "rules kept in configuration order");
+	ok(pairs_exact(&tables) && tables.pairs['h' | 'a' << 8] && tables.pairs['a' | 'c' << 8],
+	   "the pair table holds the anchors' and the short pattern's bigrams");
+	ok(tables.cfg.pair_scan == HYP_PAIRS_ADAPT, "three signatures: the pair scan adapts");
+	k.pair_scan = HYP_PAIRS_OFF;
+	ok(hyp_compile(r, 3, &k, &tables, &err) == 0 && tables.cfg.pair_scan == HYP_PAIRS_OFF,
+	   "a pair-scan knob overrides the compiler's choice");
 }
 
 static void test_shared_pattern(void)
@@ -146,6 +173,7 @@ static void test_short(void)
 	ok(hyp_compile(r, 3, &knobs, &tables, &err) == 0, "1, 2 and 3-byte patterns compile");
 	ok(!tables.cfg.has_long && tables.cfg.has_short == 7, "all three short lengths flagged");
 	ok(all_reachable(&tables), "NUL-containing short patterns reachable");
+	ok(pairs_exact(&tables), "the pair table has the short patterns' bigrams");
 	ok(tables.t2[0x0000] && tables.t2[0xff00] && tables.t2['a' | 'b' << 8] &&
 		   !tables.t2['a' | 'c' << 8],
 	   "t2 flags every bigram a 1-byte pattern starts, only exact 2-byte ones");
@@ -212,7 +240,9 @@ static void test_shared_prefix(void)
 	ok(all_reachable(&tables), "all reachable");
 }
 
-static void test_random(unsigned int n, unsigned int minlen)
+/* n random signatures of minlen..8 bytes; the compiler chooses the pair
+ * scan's mode, expected pairs (HYP_PAIRS_*). */
+static void test_random(unsigned int n, unsigned int minlen, __u8 pairs)
 {
 	struct hyp_compile_error err;
 	struct hyp_rule *r = calloc(n, sizeof(*r));
@@ -234,6 +264,9 @@ static void test_random(unsigned int n, unsigned int minlen)
 	   rc ? err.msg : "ok");
 	ok(max_chain(&tables) <= HYP_MAX_CHAIN, "longest bucket %u", max_chain(&tables));
 	ok(all_reachable(&tables), "all %u reachable", n);
+	ok(pairs_exact(&tables), "pair table exact");
+	ok(tables.cfg.pair_scan == pairs, "the pair scan %s",
+	   pairs == HYP_PAIRS_ADAPT ? "adapts" : "is off: too many bigrams set");
 	free(r);
 }
 
@@ -244,7 +277,8 @@ int main(void)
 	test_short();
 	test_errors();
 	test_shared_prefix();
-	test_random(10000, 4);
-	test_random(HYP_MAX_RULES, 2);
+	test_random(1000, 4, HYP_PAIRS_ADAPT);
+	test_random(10000, 4, HYP_PAIRS_OFF);
+	test_random(HYP_MAX_RULES, 2, HYP_PAIRS_OFF);
 	return done_testing();
 }
