@@ -54,6 +54,20 @@ declare -A r64 b1k b10k rise
 	echo
 	echo "![ns per packet, random](match_random.png) ![ns per packet, text](match_text.png)"
 	echo
+	echo "### The pair scan (1400 bytes, no match, ns per payload byte)"
+	echo
+	echo "The matcher with the anchor hash alone (off) and as the compiler chooses"
+	echo "(choose: the pair scan where few bigrams are set, resting per CPU while it"
+	echo "flags too many blocks), interleaved in one run."
+	echo
+	echo "| traffic | signatures | off | choose | choose / off |"
+	echo "|---|---|---|---|---|"
+	awk -F, 'NR > 1 && $4 == "none" { v[$1 "," $2 "," $12] = $9; if (!seen[$1 "," $2]++) k[++n] = $1 "," $2 }
+		 END { for (i = 1; i <= n; i++) { split(k[i], a, ",")
+			off = v[k[i] ",off"]; ch = v[k[i] ",choose"]
+			printf "| %s | %s | %.3f | %.3f | %.2f |\n", a[1], a[2], off, ch, (off > 0 ? ch / off : 0) } }' \
+		"$D/pairs.csv"
+	echo
 	echo "## Packets per second over veth"
 	echo
 	echo "Receiver-side rate, median of interleaved windows; the baseline is a no-op XDP"

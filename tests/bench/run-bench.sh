@@ -4,7 +4,8 @@
 # `make bench`: every benchmark in one run, results in build/bench-results/
 # (CSV, PNG plots, summary.md). Benchmarks never fail the test suite; this
 # script reports, it does not judge.
-#   1. per-packet cost with BPF_PROG_TEST_RUN (bench_match)
+#   1. per-packet cost with BPF_PROG_TEST_RUN (bench_match), and the pair
+#      scan against the anchor hash alone in one run
 #   2. packets per second over veth against iptables (bench_pps)
 #   3. the telemetry pipeline (bench_telemetry.sh)
 set -u
@@ -22,6 +23,9 @@ machine() {
 
 echo "== 1. per-packet cost (BPF_PROG_TEST_RUN)"
 "$BUILD/bench/bench_match" -o "$OUT/match.csv" | tee "$OUT/match.txt"
+echo "== 1b. the pair scan against the anchor hash alone, side by side"
+"$BUILD/bench/bench_match" -n 1,100,1000,10000 -p 1400 -m off,choose -o "$OUT/pairs.csv" |
+	tee "$OUT/pairs.txt"
 
 echo "== 2. packets per second over veth"
 A=hbench-a-$$ B=hbench-b-$$ IA=hba$$ IB=hbb$$
