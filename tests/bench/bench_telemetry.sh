@@ -73,12 +73,16 @@ accounting() { # the agent's books: generated = delivered + suppressed + lost
 }
 # The first snapshot of the agent's books (it takes one a second) after
 # AFTER_NS: "SENT UPDATED_NS" of OUTPUT.
-snapshot() { # snapshot OUTPUT AFTER_NS
+stats_after() { # stats_after NS: the first of the agent's books published after NS
 	local j
-	while j=$(stat_json) && [ "$(echo "$j" | jq .events.updated_ns)" -le "$2" ]; do
+	while j=$(stat_json) && [ "$(echo "$j" | jq .events.updated_ns)" -le "$1" ]; do
 		sleep 0.1
 	done
-	echo "$j" | jq -r ".events.$1.sent, .events.updated_ns" | paste -sd' '
+	echo "$j"
+}
+fresh_stats() { stats_after "$(stat_json | jq .events.updated_ns)"; } # published from now on
+snapshot() { # snapshot OUTPUT AFTER_NS
+	stats_after "$2" | jq -r ".events.$1.sent, .events.updated_ns" | paste -sd' '
 }
 
 # 1. the saturated pipeline against the raw loop, interleaved
@@ -192,11 +196,16 @@ agent_sweep() { # agent_sweep ROUND syslog|console RATES
 		sleep 1.2 # the queue drains and the next snapshot is taken
 		if [ "$out" = syslog ]; then
 			recv=$(lines "$RS/out.log" "$RSYSLOG")
+			j1=$(fresh_stats)
 		else
+			# books newer than the lines, then the lines again: a LOSS
+			# record written meanwhile is in both
+			settled_lines "$WORK/agent.out" >/dev/null
+			j1=$(fresh_stats)
 			l1=$(settled_lines "$WORK/agent.out")
 			recv=$((l1 - l0)) l0=$l1
 		fi
-		j1=$(stat_json) e1=$(rcvbuf_errors)
+		e1=$(rcvbuf_errors)
 		gen=$(d "$j0" "$j1" .events.generated) kernel=$(d "$j0" "$j1" .events.lost)
 		discarded=$(d "$j0" "$j1" ".events.$out.discarded")
 		silent=$(($(d "$j0" "$j1" ".events.$out.sent") - recv)) # sent, never written
