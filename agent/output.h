@@ -110,9 +110,10 @@ void hyp_outputs_stop(struct hyp_outputs *o);
 /* Whether cf would change the running outputs (a reload restarts them). */
 int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf);
 
-/* Numbers r (r->ev.seq) and gives it to every enabled output: collected
- * in a batch, handed over when the batch is full or on hyp_outputs_flush(). */
-void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r);
+/* Gives a numbered copy of r (its ev.seq set) to every enabled output:
+ * collected in a batch, handed over when the batch is full or on
+ * hyp_outputs_flush(). */
+void hyp_outputs_emit(struct hyp_outputs *o, const struct hyp_record *r);
 
 /* The place of the next record in the batch: filled there and given away
  * with hyp_outputs_emit_next(), it costs one copy fewer (the event loop's

@@ -117,6 +117,8 @@ void *hyp_journald_worker(void *arg)
 			backoff = backoff ? backoff * 2 : 50;
 			if (backoff > BACKOFF_MAX_MS)
 				backoff = BACKOFF_MAX_MS;
+			/* the batch stays queued while it waits: up to BATCH
+			 * slots fewer for new records, whose drops are counted */
 			if (hyp_queue_sleep(&o->q, backoff)) {
 				/* stopping: the rest stays queued, and the stopper
 				 * counts it lost */

@@ -188,7 +188,7 @@ void hyp_outputs_emit_next(struct hyp_outputs *o)
 		hyp_outputs_flush(o);
 }
 
-void hyp_outputs_emit(struct hyp_outputs *o, struct hyp_record *r)
+void hyp_outputs_emit(struct hyp_outputs *o, const struct hyp_record *r)
 {
 	*hyp_outputs_next(o) = *r; /* its names' pointers are fixed when queued */
 	hyp_outputs_emit_next(o);

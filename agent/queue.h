@@ -52,7 +52,7 @@ size_t hyp_queue_peek(struct hyp_queue *q, const struct hyp_record **recs, size_
  * Consumer only. */
 void hyp_queue_release(struct hyp_queue *q, size_t n);
 
-/* Wakes the consumer; pop returns 0 once the queue is empty. */
+/* Wakes the consumer; hyp_queue_peek returns 0 once the queue is empty. */
 void hyp_queue_close(struct hyp_queue *q);
 
 /* Sleeps ms, or less if the queue is closed meanwhile (a consumer's

@@ -21,9 +21,9 @@ struct hyp_compile_error {
  * from rules[0..n), whose order is their precedence, with the knobs of
  * *knobs (accept_mode, legacy_alerts, nonfirst_frag, v6_ext_too_deep, and
  * pair_scan unless HYP_PAIRS_CHOOSE; the matcher's own fields are
- * computed, and cfg.set_id numbers the sets this process compiled). Returns 0, -EINVAL for a rule that is
- * not well-formed or ambiguous, or -E2BIG when a limit is exceeded; *err
- * then says why.
+ * computed, and cfg.set_id numbers the sets this process compiled).
+ * Returns 0, -EINVAL for a rule that is not well-formed or ambiguous, or
+ * -E2BIG when a limit is exceeded; *err then says why.
  */
 int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config *knobs,
 		struct hyp_tables *out, struct hyp_compile_error *err);

@@ -209,8 +209,11 @@ agent_sweep() { # agent_sweep ROUND syslog|console RATES
 		gen=$(d "$j0" "$j1" .events.generated) kernel=$(d "$j0" "$j1" .events.lost)
 		discarded=$(d "$j0" "$j1" ".events.$out.discarded")
 		silent=$(($(d "$j0" "$j1" ".events.$out.sent") - recv)) # sent, never written
+		# more lines than sent: a LOSS record written after the snapshot
+		[ "$silent" -lt 0 ] && silent=0
 		[ "$out" = syslog ] && [ "$silent" -lt $((e1 - e0)) ] && silent=$((e1 - e0))
-		if [ "$gen" -eq $((2 * sent)) ] && [ $((kernel + discarded + silent)) -eq 0 ]; then
+		if [ "$gen" -eq $((2 * sent)) ] && [ "$kernel" -eq 0 ] && [ "$discarded" -eq 0 ] &&
+			[ "$silent" -eq 0 ]; then
 			[ "$lossy" = 0 ] && best=$ev
 		else
 			lossy=1

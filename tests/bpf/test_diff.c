@@ -101,8 +101,10 @@ static size_t make_frame(const struct hyp_rule *r, size_t n, __u8 *frame, size_t
 	rnd_bytes(payload, o.payload_len);
 	for (unsigned int k = rnd(4); k && n && o.payload_len >= 8; k--) {
 		const struct hyp_rule *s = &r[rnd((unsigned int)n)];
+		size_t last = o.payload_len - s->len; /* where it ends the payload */
 
-		memcpy(payload + rnd((unsigned int)(o.payload_len - 7)), &s->pattern, s->len);
+		memcpy(payload + (rnd(4) ? rnd((unsigned int)last + 1) : last), &s->pattern,
+		       s->len);
 	}
 	o.payload = payload;
 	o.eth_pad = rnd(8) ? 0 : rnd(20);

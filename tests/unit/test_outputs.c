@@ -344,6 +344,31 @@ static void test_queue_threads(void)
 	hyp_queue_destroy(&t.q);
 }
 
+/* The journald worker stopped while its receiver is away, in the middle
+ * of a peeked batch: every record is sent, failed, or still queued for the
+ * stopper to count (what hyp_outputs_stop does), none twice. */
+static void test_journald_stop(void)
+{
+	static struct hyp_output o;
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+	struct timespec ts = { 0, 30000000 };
+	size_t left;
+
+	memset(&o, 0, sizeof(o));
+	hyp_queue_init(&o.q, 100);
+	for (int i = 0; i < 80; i++)
+		hyp_queue_push(&o.q, &r);
+	pthread_create(&o.thread, NULL, hyp_journald_worker, &o);
+	nanosleep(&ts, NULL); /* without journald, it fails and backs off */
+	hyp_queue_close(&o.q);
+	pthread_join(o.thread, NULL);
+	left = hyp_queue_discard(&o.q);
+	ok(o.sent + o.failed + left == 80,
+	   "journald worker stopped mid-batch: %llu sent + %llu failed + %zu left queued = 80",
+	   (unsigned long long)o.sent, (unsigned long long)o.failed, left);
+	hyp_queue_destroy(&o.q);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -354,5 +379,6 @@ int main(void)
 	test_summaries();
 	test_queue();
 	test_queue_threads();
+	test_journald_stop();
 	return done_testing();
 }
