@@ -277,7 +277,7 @@ static void test_queue(void)
 }
 
 /* Two threads through a small queue: bursts of 1..16 records, pauses on
- * both sides, the consumer blocked in pop(-1) between them. */
+ * both sides, the consumer blocked in peek(-1) between them. */
 #define QT_RECORDS 300000
 #define QT_CAP	   1000
 
