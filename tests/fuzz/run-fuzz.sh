@@ -31,16 +31,8 @@ else
 	trap 'rm -rf "$WORK"' EXIT
 fi
 
-N=0 FAILED=0
-ok() { # ok STATUS DESCRIPTION
-	N=$((N + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-		FAILED=1
-	fi
-}
+# shellcheck source=tests/lib/tap.sh
+. "$TOP/tests/lib/tap.sh"
 
 # Options per target: longer inputs for YAML, and its dictionary.
 options() {
@@ -131,5 +123,4 @@ if [ "$SECONDS_EACH" -gt 0 ]; then
 		report "$t"
 	done
 fi
-echo "1..$N"
-exit $FAILED
+done_testing
