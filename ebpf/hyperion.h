@@ -236,13 +236,15 @@ struct hyp_flow {
 
 /*
  * The pair scan (see ebpf/match.bpf.h): stage 1 on the bigram at each
- * offset, taken while it flags few blocks. As a compiler knob,
- * HYP_PAIRS_CHOOSE lets hyp_compile() pick OFF or ADAPT from the set.
+ * offset, taken while it flags few blocks (ADAPT), the strict anchor hash
+ * in between. As a compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick
+ * OFF or ADAPT from the set.
  */
 #define HYP_PAIRS_CHOOSE      0
 #define HYP_PAIRS_OFF	      1
 #define HYP_PAIRS_ADAPT	      2	   /* per CPU, while it pays */
 #define HYP_PAIRS_ON	      3	   /* always (tests, benchmarks) */
+#define HYP_PAIRS_STRICT      4	   /* never; the strict hash always (tests, benchmarks) */
 #define HYP_PAIRS_REVIEW      256  /* blocks between two reviews of the pair scan */
 #define HYP_PAIRS_MAX_FLAGGED 30   /* percent of blocks flagged it may cost */
 #define HYP_PAIRS_REST	      4096 /* packets without it after a bad review */

@@ -37,7 +37,7 @@ struct opts {
 	int nsigs;
 	unsigned long payloads[8];
 	int npayloads;
-	__u8 modes[4]; /* HYP_PAIRS_* knobs, side by side in one run */
+	__u8 modes[5]; /* HYP_PAIRS_* knobs, side by side in one run */
 	int nmodes;
 	int rounds;
 	double seconds; /* per measurement */
@@ -180,23 +180,23 @@ static void parse_list(const char *s, unsigned long *v, int *n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_match [-q] [-o FILE.csv] [-k random,text] [-n SIGS,...] "
-			"[-p PAYLOAD,...] [-m choose|off|adapt|on,...]\n");
+			"[-p PAYLOAD,...] [-m choose|off|adapt|on|strict,...]\n");
 	exit(2);
 }
 
 /* The pair scan as the compiler chooses it (default), or forced (-m). */
-static const char *const pair_modes[] = { "choose", "off", "adapt", "on" };
-_Static_assert(HYP_PAIRS_CHOOSE == 0 && HYP_PAIRS_ON == 3, "-m names in knob order");
+static const char *const pair_modes[] = { "choose", "off", "adapt", "on", "strict" };
+_Static_assert(HYP_PAIRS_CHOOSE == 0 && HYP_PAIRS_STRICT == 4, "-m names in knob order");
 
 static void parse_modes(const char *s, struct opts *o)
 {
-	for (o->nmodes = 0; *s && o->nmodes < 4; s += strcspn(s, ","), s += *s == ',') {
+	for (o->nmodes = 0; *s && o->nmodes < 5; s += strcspn(s, ","), s += *s == ',') {
 		size_t len = strcspn(s, ",");
 		int m = 0;
 
-		while (m < 4 && (strlen(pair_modes[m]) != len || strncmp(s, pair_modes[m], len)))
+		while (m < 5 && (strlen(pair_modes[m]) != len || strncmp(s, pair_modes[m], len)))
 			m++;
-		if (m == 4)
+		if (m == 5)
 			usage();
 		o->modes[o->nmodes++] = (__u8)m;
 	}

@@ -54,11 +54,11 @@ declare -A r64 b1k b10k rise
 	echo
 	echo "![ns per packet, random](match_random.png) ![ns per packet, text](match_text.png)"
 	echo
-	echo "### The pair scan (1400 bytes, no match, ns per payload byte)"
+	echo "### Stage 1 as chosen (1400 bytes, no match, ns per payload byte)"
 	echo
 	echo "The matcher with the anchor hash alone (off) and as the compiler chooses"
 	echo "(choose: the pair scan where few bigrams are set, resting per CPU while it"
-	echo "flags too many blocks), interleaved in one run."
+	echo "flags too many blocks, with the strict hash meanwhile), interleaved in one run."
 	echo
 	echo "| traffic | signatures | off | choose | choose / off |"
 	echo "|---|---|---|---|---|"

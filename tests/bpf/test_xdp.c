@@ -722,6 +722,82 @@ static void test_pair_scan(void)
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
+/* Whether stage 1 flagged any block of the last chunk this CPU scanned
+ * (offsets 1024.. of a 1400-byte payload: 24 blocks). */
+static int last_chunk_flagged(void)
+{
+	int fd = bpf_map__fd(x.skel->maps.scratch), ncpu = libbpf_num_possible_cpus();
+	struct hyp_scratch *v = calloc((size_t)ncpu, sizeof(*v));
+	__u32 zero = 0;
+	int flagged = 0, cpu = sched_getcpu();
+
+	if (v && cpu >= 0 && cpu < ncpu && !bpf_map_lookup_elem(fd, &zero, v))
+		for (int b = 0; b < 24; b++)
+			flagged |= v[cpu].hits[b] != 0;
+	free(v);
+	return flagged;
+}
+
+/* Ten 1400-byte payloads of "abcdY" repeated, sig (if any) in the middle;
+ * the last verdict. */
+static int strict_frames(const char *sig)
+{
+	static __u8 payload[1400], frame[1600];
+	struct pkt_opts o;
+	int v = -1;
+
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (__u8)"abcdY"[i % 5];
+	if (sig)
+		memcpy(payload + 700, sig, strlen(sig));
+	pkt_defaults(&o);
+	o.proto = IPPROTO_UDP;
+	o.payload = payload;
+	o.payload_len = sizeof(payload);
+	for (int i = 0; i < 10; i++)
+		v = xrun_packet(&x, frame, pkt_build(&o, frame, sizeof(frame)));
+	return v;
+}
+
+/* The strict hash: the anchor "abcd" of "abcdX" is everywhere in
+ * "abcdYabcdY...", but never before an 'X' (nor a byte with its low three
+ * bits): the plain hash flags every block, the strict one none. It runs
+ * when asked (HYP_PAIRS_STRICT), and under HYP_PAIRS_ADAPT while the pair
+ * scan rests; matches are found either way. */
+static void test_strict_hash(void)
+{
+	struct hyp_rule r[3] = { xrun_rule("abcdX", 5, 1), xrun_rule("wxyz", 4, 2),
+				 xrun_rule("yz", 2, 3) };
+	struct hyp_config k = { .pair_scan = HYP_PAIRS_OFF };
+	cpu_set_t all, one;
+	__u32 off, blocks;
+
+	sched_getaffinity(0, sizeof(all), &all);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	xrun_rules(&x, r, 2, &k);
+	ok(strict_frames(NULL) == XDP_PASS && last_chunk_flagged(),
+	   "the plain hash flags the blocks of 'abcdYabcdY...'");
+	k.pair_scan = HYP_PAIRS_STRICT;
+	xrun_rules(&x, r, 2, &k);
+	ok(strict_frames(NULL) == XDP_PASS && !last_chunk_flagged(),
+	   "the strict hash flags none of them");
+	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX' among them");
+	k.pair_scan = HYP_PAIRS_ADAPT;
+	xrun_rules(&x, r, 2, &k);
+	ok(strict_frames(NULL) == XDP_PASS, "ten payloads of 'abcdY...' with the pair scan adapting");
+	pair_state(0, &off, &blocks);
+	ok(off > 0 && !last_chunk_flagged(),
+	   "the pair scan rests (%u packets left), the strict hash scans", off);
+	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX'");
+	xrun_rules(&x, r, 3, &k); /* a short signature: the plain hash */
+	ok(strict_frames(NULL) == XDP_PASS && last_chunk_flagged(),
+	   "with a 2-byte signature in the set the plain hash scans instead");
+	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX'");
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
 /* 10,000 signatures at once; each of a sample is found. */
 static void test_many(void)
 {
@@ -793,6 +869,7 @@ int main(void)
 	test_boundaries();
 	test_new_flow();
 	test_pair_scan();
+	test_strict_hash();
 	test_many();
 	xrun_close(&x);
 	return done_testing();
