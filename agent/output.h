@@ -94,6 +94,15 @@ struct hyp_output {
 
 struct hyp_outputs {
 	struct hyp_output out[HYP_OUT_MAX];
+	/* With one output, its queue (direct): records are written in its
+	 * slots and published a batch at a time; npending counts them, and
+	 * nspilled those that found the queue full (written to spill and
+	 * counted as drops). With several, the batch collects in pending[]
+	 * and is copied to each queue. */
+	struct hyp_queue *direct;
+	struct hyp_record *next; /* where hyp_outputs_next() pointed, with direct */
+	struct hyp_record spill;
+	size_t nspilled;
 	struct hyp_record pending[HYP_EMIT_BATCH];
 	size_t npending;
 	int console_color; /* HYP_COLOR_* it was started with */
@@ -115,12 +124,17 @@ int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_fil
  * hyp_outputs_flush(). */
 void hyp_outputs_emit(struct hyp_outputs *o, const struct hyp_record *r);
 
-/* The place of the next record in the batch: filled there and given away
- * with hyp_outputs_emit_next(), it costs one copy fewer (the event loop's
- * path for every event). */
+/* The place of the next record: filled there and given away with
+ * hyp_outputs_emit_next(), it costs one copy fewer (the event loop's path
+ * for every event), two with a single output. */
 static inline struct hyp_record *hyp_outputs_next(struct hyp_outputs *o)
 {
-	return &o->pending[o->npending];
+	if (!o->direct)
+		return &o->pending[o->npending];
+	o->next = hyp_queue_slot(o->direct, o->npending);
+	if (!o->next)
+		o->next = &o->spill;
+	return o->next;
 }
 
 /* hyp_outputs_emit() of the record at hyp_outputs_next(). */

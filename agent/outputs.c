@@ -83,10 +83,11 @@ static int console_wanted(const struct hyp_config_file *cf)
 
 int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 {
-	int err = 0;
+	int err = 0, started = 0;
 
 	memset(o->out, 0, sizeof(o->out));
-	o->npending = 0;
+	o->direct = NULL;
+	o->npending = o->nspilled = 0;
 	if (!o->seq)
 		o->seq = load_seq();
 	for (int i = 0; i < HYP_OUT_MAX; i++)
@@ -109,9 +110,16 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 	if (!err && cf->syslog.enabled)
 		err = start_worker(&o->out[HYP_OUT_SYSLOG], cf->syslog.queue_size,
 				   hyp_syslog_worker);
-	if (err)
+	if (err) {
 		hyp_outputs_stop(o);
-	return err;
+		return err;
+	}
+	for (int i = 0; i < HYP_OUT_MAX; i++)
+		started += o->out[i].started;
+	for (int i = 0; i < HYP_OUT_MAX && started == 1; i++)
+		if (o->out[i].started)
+			o->direct = &o->out[i].q;
+	return 0;
 }
 
 static uint64_t lost_of(struct hyp_output *out)
@@ -124,6 +132,7 @@ static uint64_t lost_of(struct hyp_output *out)
 void hyp_outputs_stop(struct hyp_outputs *o)
 {
 	hyp_outputs_flush(o);
+	o->direct = NULL; /* its queue goes with its thread */
 	for (int i = 0; i < HYP_OUT_MAX; i++) {
 		struct hyp_output *out = &o->out[i];
 		uint64_t until = hyp_mono_ns() + 1000000000ULL;
@@ -175,6 +184,11 @@ size_t hyp_outputs_room(struct hyp_outputs *o)
 
 void hyp_outputs_flush(struct hyp_outputs *o)
 {
+	if (o->direct) {
+		hyp_queue_commit(o->direct, o->npending, o->nspilled);
+		o->npending = o->nspilled = 0;
+		return;
+	}
 	for (int i = 0; o->npending && i < HYP_OUT_MAX; i++)
 		if (o->out[i].started) /* a full queue counts the drops */
 			hyp_queue_push_many(&o->out[i].q, o->pending, o->npending);
@@ -183,8 +197,17 @@ void hyp_outputs_flush(struct hyp_outputs *o)
 
 void hyp_outputs_emit_next(struct hyp_outputs *o)
 {
-	o->pending[o->npending++].ev.seq = ++o->seq;
-	if (o->npending == HYP_EMIT_BATCH)
+	if (!o->direct)
+		o->pending[o->npending++].ev.seq = ++o->seq;
+	else if (o->next == &o->spill) { /* numbered, then dropped, as push_many would */
+		++o->seq;
+		o->nspilled++;
+	} else {
+		o->next->ev.seq = ++o->seq;
+		hyp_record_fix(o->next); /* the consumer reads it in place */
+		o->npending++;
+	}
+	if (o->npending + o->nspilled == HYP_EMIT_BATCH)
 		hyp_outputs_flush(o);
 }
 

@@ -38,23 +38,27 @@ static void wake(struct hyp_queue *q, int all)
 
 size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n)
 {
-	uint64_t tail = q->tail;
-	size_t room = q->cap - (size_t)(tail - LOAD(&q->head)), took = n < room ? n : room;
-	size_t at = (size_t)(tail % q->cap);
+	size_t took = 0;
 
-	for (size_t i = 0; i < took; i++) {
-		q->slots[at] = r[i];
-		hyp_record_fix(&q->slots[at]); /* the consumer reads it in place */
-		if (++at == q->cap)
-			at = 0;
+	for (struct hyp_record *slot; took < n && (slot = hyp_queue_slot(q, took)); took++) {
+		*slot = r[took];
+		hyp_record_fix(slot); /* the consumer reads it in place */
 	}
-	__atomic_store_n(&q->tail, tail + took, __ATOMIC_SEQ_CST);
-	if (n > took)
-		__atomic_fetch_add(&q->dropped, n - took, __ATOMIC_RELAXED);
-	/* the consumer says it sleeps before it looks at tail a last time */
-	if (took && __atomic_load_n(&q->sleeping, __ATOMIC_SEQ_CST))
-		wake(q, 0);
+	hyp_queue_commit(q, took, n - took);
 	return took;
+}
+
+void hyp_queue_commit(struct hyp_queue *q, size_t n, size_t dropped)
+{
+	q->tail_at += n; /* n <= cap: hyp_queue_slot() found room for each */
+	if (q->tail_at >= q->cap)
+		q->tail_at -= q->cap;
+	__atomic_store_n(&q->tail, q->tail + n, __ATOMIC_SEQ_CST);
+	if (dropped)
+		__atomic_fetch_add(&q->dropped, dropped, __ATOMIC_RELAXED);
+	/* the consumer says it sleeps before it looks at tail a last time */
+	if (n && __atomic_load_n(&q->sleeping, __ATOMIC_SEQ_CST))
+		wake(q, 0);
 }
 
 int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r)

@@ -22,6 +22,8 @@ struct hyp_queue {
 	 * need not be a power of two, a wrapping count would skip slots */
 	_Alignas(64) uint64_t tail; /* next slot to fill: written by the producer */
 	uint64_t dropped;	    /* pushes refused because the queue was full */
+	size_t tail_at;		    /* producer only: tail % cap, kept without dividing */
+	uint64_t head_seen;	    /* producer only: head when it last looked */
 	_Alignas(64) uint64_t head; /* next slot to read: written by the consumer */
 	_Alignas(64) uint32_t wake; /* futex word, bumped to wake the consumer */
 	uint32_t sleeping;	    /* the consumer waits, or is about to */
@@ -37,6 +39,27 @@ int hyp_queue_push(struct hyp_queue *q, const struct hyp_record *r);
 /* Pushes n records with one wake-up at most; those that do not fit are
  * counted in q->dropped. Returns how many it took. Producer only. */
 size_t hyp_queue_push_many(struct hyp_queue *q, const struct hyp_record *r, size_t n);
+
+/*
+ * Filling slots in place, without a copy. hyp_queue_slot() is the free
+ * slot k places past the last published record, or NULL when the queue
+ * has no room for it; the consumer does not see it until
+ * hyp_queue_commit() publishes the first n such slots (with one wake-up
+ * at most) and counts `dropped` records that found no room. Producer only.
+ */
+static inline struct hyp_record *hyp_queue_slot(struct hyp_queue *q, size_t k)
+{
+	size_t at = q->tail_at + k;
+
+	if (q->tail + k - q->head_seen >= q->cap) { /* full when it last looked */
+		q->head_seen = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+		if (q->tail + k - q->head_seen >= q->cap)
+			return NULL;
+	}
+	return &q->slots[at < q->cap ? at : at - q->cap];
+}
+
+void hyp_queue_commit(struct hyp_queue *q, size_t n, size_t dropped);
 
 /*
  * Waits for records, or for hyp_queue_close and an empty queue (returns 0),

@@ -14,16 +14,25 @@ static void copy(char *to, size_t cap, const char *from)
 	sb_str(&b, from);
 }
 
+/* Field by field: the event loop fills one record per event, and clearing
+ * all of it first would write twice the bytes it needs. */
+void hyp_record_fill(struct hyp_record *r)
+{
+	r->kind = HYP_REC_EVENT;
+	r->rule[0] = r->ifname[0] = r->source[0] = 0;
+	if (r->ev.rule)
+		copy(r->rule, sizeof(r->rule), r->ev.rule);
+	if (r->ev.ifname)
+		copy(r->ifname, sizeof(r->ifname), r->ev.ifname);
+	r->count = 0;
+	r->first = r->last = (struct timespec){ 0 };
+	hyp_record_fix(r);
+}
+
 void hyp_record_event(struct hyp_record *r, const struct hyp_ev *ev)
 {
-	memset(r, 0, sizeof(*r));
 	r->ev = *ev;
-	r->kind = HYP_REC_EVENT;
-	if (ev->rule)
-		copy(r->rule, sizeof(r->rule), ev->rule);
-	if (ev->ifname)
-		copy(r->ifname, sizeof(r->ifname), ev->ifname);
-	hyp_record_fix(r);
+	hyp_record_fill(r);
 }
 
 const char *hyp_record_name(const struct hyp_record *r)

@@ -28,6 +28,10 @@ struct hyp_record {
 /* Fills r from ev (copying its names); kind HYP_REC_EVENT. */
 void hyp_record_event(struct hyp_record *r, const struct hyp_ev *ev);
 
+/* The same for an event decoded into r->ev in place (its names still
+ * pointing elsewhere). */
+void hyp_record_fill(struct hyp_record *r);
+
 /* Points r->ev.rule and r->ev.ifname at r's own copies (after a copy). */
 static inline void hyp_record_fix(struct hyp_record *r)
 {

@@ -48,30 +48,32 @@ static int on_telemetry(void *ctx, void *data, size_t size)
 {
 	struct ring_ctx *rc = ctx;
 	struct hyp_agent *a = rc->a;
-	struct hyp_ev ev;
+	/* decoded where the outputs will read it; left unsent if suppressed */
+	struct hyp_record *r = hyp_outputs_next(&a->outs);
+	struct hyp_ev *ev = &r->ev;
 	int ri = -1;
 
 	a->st.received++;
-	if (hyp_ev_decode(data, size, &ev)) {
+	if (hyp_ev_decode(data, size, ev)) {
 		a->st.undecodable++;
 		return 0;
 	}
-	ev.ifname = a->inst[rc->inst].ifname;
-	ev.wall = hyp_clock_wall(&a->clock, ev.ktime);
-	if (ev.type != HYP_EVENT_ACCEPT) {
-		ri = hyp_ruleset_find(&a->rs, ev.sig, ev.protocol, ev.dport);
+	ev->ifname = a->inst[rc->inst].ifname;
+	ev->wall = hyp_clock_wall(&a->clock, ev->ktime);
+	if (ev->type != HYP_EVENT_ACCEPT) {
+		ri = hyp_ruleset_find(&a->rs, ev->sig, ev->protocol, ev->dport);
 		if (ri >= 0) {
-			ev.rule = a->rs.names[ri];
-			ev.action = a->rs.rules[ri].action;
-			ev.siglen = a->rs.rules[ri].len;
+			ev->rule = a->rs.names[ri];
+			ev->action = a->rs.rules[ri].action;
+			ev->siglen = a->rs.rules[ri].len;
 		}
 	}
-	if (!hyp_rl_admit(&a->rl, &ev, ri, ev.ktime)) {
+	if (!hyp_rl_admit(&a->rl, ev, ri, ev->ktime)) {
 		a->st.suppressed++;
 		return 0;
 	}
 	a->st.delivered++;
-	hyp_record_event(hyp_outputs_next(&a->outs), &ev);
+	hyp_record_fill(r);
 	hyp_outputs_emit_next(&a->outs);
 	/* every queue full: leave the rest in the ring (see hyp_agent_loop) */
 	return a->draining || hyp_outputs_room(&a->outs) ? 0 : -ENOBUFS;

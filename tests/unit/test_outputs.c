@@ -276,6 +276,83 @@ static void test_queue(void)
 	hyp_queue_destroy(&q);
 }
 
+/* Slots filled in place: invisible until committed, none past the room
+ * there is, the wrap, and drops counted at commit. */
+static void test_queue_slots(void)
+{
+	const struct hyp_record *out;
+	struct hyp_record *slot;
+	struct hyp_queue q;
+	int filled = 0;
+
+	hyp_queue_init(&q, 4);
+	while ((slot = hyp_queue_slot(&q, (size_t)filled))) {
+		slot->ev.seq = (__u64)filled;
+		filled++;
+	}
+	ok(filled == 4 && hyp_queue_len(&q) == 0 && hyp_queue_peek(&q, &out, 8, 0) == 0,
+	   "four slots to fill, none readable before the commit");
+	hyp_queue_commit(&q, 3, 2);
+	ok(hyp_queue_peek(&q, &out, 8, 0) == 3 && out[0].ev.seq == 0 && out[2].ev.seq == 2 &&
+		   hyp_queue_dropped(&q) == 2,
+	   "a commit of three publishes them in order and counts two drops");
+	ok(hyp_queue_slot(&q, 0) == &q.slots[3] && !hyp_queue_slot(&q, 1),
+	   "while they are unread, one slot is left");
+	hyp_queue_release(&q, 2);
+	ok(hyp_queue_slot(&q, 2) == &q.slots[1] && !hyp_queue_slot(&q, 3),
+	   "a release makes room after the wrap");
+	for (size_t k = 0; k < 3; k++)
+		hyp_queue_slot(&q, k)->ev.seq = 10 + k;
+	hyp_queue_commit(&q, 3, 0);
+	ok(hyp_queue_peek(&q, &out, 8, 0) == 2 && out[0].ev.seq == 2 && out[1].ev.seq == 10,
+	   "the records before the wrap first");
+	hyp_queue_release(&q, 2);
+	ok(hyp_queue_peek(&q, &out, 8, 0) == 2 && out[0].ev.seq == 11 && out[1].ev.seq == 12 &&
+		   hyp_queue_len(&q) == 2,
+	   "then those after it");
+	hyp_queue_destroy(&q);
+}
+
+/* One output: the event loop's records go straight into its queue's slots,
+ * numbered in order, the ones that find it full numbered and counted. */
+static void test_outputs_direct(void)
+{
+	static struct hyp_outputs o;
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+	struct hyp_queue *q = &o.out[HYP_OUT_SYSLOG].q;
+	const struct hyp_record *out;
+	size_t n;
+
+	memset(&o, 0, sizeof(o));
+	hyp_queue_init(q, 200);
+	o.out[HYP_OUT_SYSLOG].started = 1; /* no thread: this test reads the queue */
+	o.direct = q;
+	for (int i = 0; i < 300; i++) {
+		hyp_record_event(hyp_outputs_next(&o), &r.ev);
+		hyp_outputs_emit_next(&o);
+	}
+	ok(hyp_outputs_room(&o) == 0, "300 records into a queue of 200: no room left");
+	hyp_outputs_flush(&o);
+	n = hyp_queue_peek(q, &out, 300, 0);
+	ok(n == 200 && out[0].ev.seq == 1 && out[199].ev.seq == 200 &&
+		   out[199].ev.rule == out[199].rule && !strcmp(out[199].rule, "web-hack"),
+	   "the first 200 in its slots, numbered 1..200, their names their own");
+	ok(hyp_queue_dropped(q) == 100 && o.seq == 300,
+	   "the other 100 numbered (201..300) and counted as dropped");
+	hyp_queue_release(q, 150);
+	for (int i = 0; i < 150; i++) {
+		hyp_record_event(hyp_outputs_next(&o), &r.ev);
+		hyp_outputs_emit_next(&o);
+	}
+	hyp_outputs_flush(&o);
+	hyp_queue_release(q, hyp_queue_peek(q, &out, 300, 0));
+	n = hyp_queue_peek(q, &out, 300, 0);
+	ok(n == 150 && out[0].ev.seq == 301 && out[149].ev.seq == 450 &&
+		   hyp_queue_dropped(q) == 100,
+	   "after a release, 150 more fill the freed slots across the wrap");
+	hyp_queue_destroy(q);
+}
+
 /* Two threads through a small queue: bursts of 1..16 records, pauses on
  * both sides, the consumer blocked in peek(-1) between them. */
 #define QT_RECORDS 300000
@@ -378,6 +455,8 @@ int main(void)
 	test_ratelimit();
 	test_summaries();
 	test_queue();
+	test_queue_slots();
+	test_outputs_direct();
 	test_queue_threads();
 	test_journald_stop();
 	return done_testing();
