@@ -742,12 +742,13 @@ static int last_chunk_flagged(void)
  * the last verdict. */
 static int strict_frames(const char *sig)
 {
+	static const char fill[] = "abcdY";
 	static __u8 payload[1400], frame[1600];
 	struct pkt_opts o;
 	int v = -1;
 
 	for (size_t i = 0; i < sizeof(payload); i++)
-		payload[i] = (__u8)"abcdY"[i % 5];
+		payload[i] = (__u8)fill[i % 5];
 	if (sig)
 		memcpy(payload + 700, sig, strlen(sig));
 	pkt_defaults(&o);
@@ -786,7 +787,8 @@ static void test_strict_hash(void)
 	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX' among them");
 	k.pair_scan = HYP_PAIRS_ADAPT;
 	xrun_rules(&x, r, 2, &k);
-	ok(strict_frames(NULL) == XDP_PASS, "ten payloads of 'abcdY...' with the pair scan adapting");
+	ok(strict_frames(NULL) == XDP_PASS,
+	   "ten payloads of 'abcdY...' with the pair scan adapting");
 	pair_state(0, &off, &blocks);
 	ok(off > 0 && !last_chunk_flagged(),
 	   "the pair scan rests (%u packets left), the strict hash scans", off);
