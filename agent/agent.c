@@ -193,6 +193,8 @@ int hyp_agent_reload(struct hyp_agent *a)
 		log_err("out of memory for the rate limiter; events are not limited");
 	restart_outputs(a);
 	apply_settings(a);
+	if (a->cf.realtime_priority != a->rt_priority)
+		hyp_agent_sched(a);
 	log_info("reloaded %s: %zu signature(s) in %.1f ms", a->config_path, a->rs.n,
 		 (double)(hyp_mono_ns() - t0) / 1e6);
 	rc = 0;

@@ -36,6 +36,7 @@ struct hyp_agent {
 	int sigfd, timerfd, epfd;
 	int watchdog;
 	int draining;		   /* stopping: read the rings whatever the queues hold */
+	uint32_t rt_priority;	   /* SCHED_FIFO priority the loop runs at, 0: none */
 	uint64_t lost_reported[2]; /* ring losses already reported, per ring */
 };
 
@@ -53,6 +54,10 @@ void hyp_block_signals(sigset_t *set);
 
 /* Runs until SIGINT or SIGTERM. Returns 0 or a negative errno. */
 int hyp_agent_loop(struct hyp_agent *a);
+
+/* Schedules the calling thread, the ring reader, as cf.realtime_priority
+ * says (see run.c). */
+void hyp_agent_sched(struct hyp_agent *a);
 void hyp_agent_stop_loop(struct hyp_agent *a);
 
 /* Detaches from every interface, removes the pins, frees. */

@@ -1056,6 +1056,7 @@ static const struct field event_fields[] = {
 	F_CHOICE("accept", struct hyp_config_file, knobs.accept_mode, accept_modes),
 	F_BOOL("legacy_alerts", struct hyp_config_file, knobs.legacy_alerts),
 	F_UINT("flow_table_size", struct hyp_config_file, flow_table_size, 1024, 4194304),
+	F_UINT("realtime_priority", struct hyp_config_file, realtime_priority, 0, 99),
 	F_SECTION("rate_limit", struct hyp_config_file, ratelimit, ratelimit_section),
 };
 

@@ -85,6 +85,7 @@ struct hyp_config_file {
 	struct hyp_config knobs;     /* accept_mode, legacy_alerts, nonfirst_frag,
 				      * v6_ext_too_deep; the rest is zero */
 	uint32_t flow_table_size;    /* ACCEPT new-flow table entries */
+	uint32_t realtime_priority;  /* SCHED_FIFO priority of the ring reader, 0: off */
 	struct hyp_ratelimit_config ratelimit;
 	struct hyp_console_config console;
 	struct hyp_journald_config journald;

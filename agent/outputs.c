@@ -60,6 +60,8 @@ static int start_worker(struct hyp_output *o, size_t queue, void *(*worker)(void
 {
 	int err = hyp_queue_init(&o->q, queue);
 
+	/* started by the ring reader, it does not inherit its real-time policy
+	 * (events.realtime_priority): that is set with SCHED_FLAG_RESET_ON_FORK */
 	if (!err)
 		err = -pthread_create(&o->thread, NULL, worker, o);
 	if (err) {

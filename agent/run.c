@@ -260,30 +260,74 @@ static void linger(struct hyp_agent *a, int n)
 	nanosleep(&ts, NULL);
 }
 
-/*
- * A hint to the scheduler (Linux 6.12 and later, EEVDF): this thread runs
- * in short bursts and should get the CPU soon after it wakes, before the
- * ring fills. A short slice gives it an earlier deadline than the output
- * threads and receivers it shares the CPU with, at no cost in priority.
- * Older kernels ignore it; a seccomp filter may refuse it (EPERM).
- */
-static void ask_short_slice(void)
-{
-	struct {
-		uint32_t size, policy;
-		uint64_t flags;
-		int32_t nice;
-		uint32_t priority;
-		uint64_t runtime, deadline, period;
-	} attr = { 0 };
+struct sched_attr_v1 {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+};
 
-	if (syscall(SYS_sched_getattr, 0, &attr, sizeof(attr), 0) || attr.policy != SCHED_OTHER)
+#define SCHED_FLAG_RESET_ON_FORK 0x01 /* nothing this thread starts inherits it */
+
+static int set_sched(uint32_t policy, uint32_t priority, uint64_t runtime)
+{
+	struct sched_attr_v1 attr = { .size = sizeof(attr),
+				      .policy = policy,
+				      .flags = SCHED_FLAG_RESET_ON_FORK,
+				      .priority = priority,
+				      .runtime = runtime };
+
+	return syscall(SYS_sched_setattr, 0, &attr, 0) ? -errno : 0;
+}
+
+/*
+ * How the thread that reads the rings is scheduled (it calls this; the
+ * output threads are started with the default policy whatever it has).
+ *
+ * By default, a hint (Linux 6.12 and later, EEVDF): it runs in short
+ * bursts and should get the CPU soon after it wakes, before the 64 KB ring
+ * fills. A short slice gives it an earlier deadline than the output threads
+ * and receivers it shares the CPU with, at no cost in priority. Older
+ * kernels ignore it; a seccomp filter may refuse it (EPERM). A policy set
+ * from outside (chrt, CPUSchedulingPolicy=) is left alone.
+ *
+ * On a host whose CPUs are busy, a fair scheduler can still leave it
+ * waiting for milliseconds: at 300k events/s the ring holds 4.5 ms. With
+ * events.realtime_priority N it runs SCHED_FIFO at priority N instead,
+ * and is on the CPU within microseconds of its timer. It sleeps between
+ * reads and stops reading while the output queues are full, so it cannot
+ * keep a CPU to itself. The service must allow it (CAP_SYS_NICE,
+ * RestrictRealtime=no); refused, it keeps the hint and says why.
+ */
+void hyp_agent_sched(struct hyp_agent *a)
+{
+	uint32_t want = a->cf.realtime_priority;
+	struct sched_attr_v1 now = { 0 };
+	int err;
+
+	if (want) {
+		err = set_sched(SCHED_FIFO, want, 0);
+		if (!err && a->rt_priority != want)
+			log_info("the event ring reader runs SCHED_FIFO at priority %u", want);
+		if (!err) {
+			a->rt_priority = want;
+			return;
+		}
+		log_warning("events.realtime_priority %u: the scheduler refuses (%s); the service "
+			    "needs CAP_SYS_NICE and RestrictRealtime=no",
+			    want, strerror(-err));
+	}
+	if (syscall(SYS_sched_getattr, 0, &now, sizeof(now), 0))
 		return;
-	attr.size = sizeof(attr);
-	attr.flags = 0x01; /* SCHED_FLAG_RESET_ON_FORK: not for threads it starts */
-	attr.runtime = SLICE_NS;
-	if (syscall(SYS_sched_setattr, 0, &attr, 0))
-		log_debug("no short scheduler slice for the event loop: %m");
+	if (now.policy != SCHED_OTHER && !a->rt_priority)
+		return; /* not ours */
+	err = set_sched(SCHED_OTHER, 0, SLICE_NS);
+	if (err)
+		log_debug("no short scheduler slice for the event loop: %s", strerror(-err));
+	if (a->rt_priority && !err)
+		log_info("the event ring reader runs at the default priority");
+	a->rt_priority = 0;
 }
 
 /*
@@ -323,7 +367,7 @@ int hyp_agent_loop(struct hyp_agent *a)
 		log_err("cannot set up the event loop: %s", strerror(-err));
 		return err;
 	}
-	ask_short_slice();
+	hyp_agent_sched(a);
 	a->watchdog = sd_watchdog_enabled(0, &usec) > 0;
 	sd_notify(0, "READY=1");
 	log_info("running: %zu interface(s), %zu signature(s)", a->ninst, a->rs.n);

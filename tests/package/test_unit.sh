@@ -284,11 +284,13 @@ for i in $(seq 40); do journalctl -q -t hyperion HYPERION_EVENT=DROP -o cat | gr
 echo "drop_rule=$(journalctl -q -t hyperion HYPERION_EVENT=DROP -o export | sed -n 's/^HYPERION_RULE=//p' | head -n 1)"
 echo "drop_catalog=$(journalctl -q -x -t hyperion HYPERION_EVENT=DROP --no-pager | grep -c 'Subject: Hyperion dropped')"
 echo "plain=$(journalctl -q -u hyperion _TRANSPORT=stdout -o cat | grep -c ' DROP ') $(journalctl -q -u hyperion -o cat | grep -c '^console output off')"
+printf 'events:\n  realtime_priority: 5\n' >>/etc/hyperion.yaml # the unit forbids it
 systemctl reload hyperion
 rc=$?
 # the agent's log line reaches the journal through a stream: give it time
 for i in $(seq 50); do journalctl -q -u hyperion -o cat | grep -q '^reloaded ' && break; sleep 0.1; done
 echo "reload=$rc $(systemctl is-active hyperion) $(journalctl -q -u hyperion -o cat | grep -c '^reloaded ')"
+echo "rt_refused=$(journalctl -q -u hyperion -o cat | grep -c 'realtime_priority 5: the scheduler refuses') $(chrt -p "$pid" | grep -c SCHED_OTHER)"
 kill -KILL "$pid"
 sleep 0.3
 echo "attached_after_kill=$(link)"
@@ -329,6 +331,8 @@ ok $? "a dropped packet reaches the journal with its fields and catalog text"
 ok $? "console and journald both on: each event is in the journal once, not again as a plain line ($(r plain))"
 [ "$(r reload)" = "0 active 1" ]
 ok $? "systemctl reload: reloaded, still active"
+[ "$(r rt_refused)" = "1 1" ]
+ok $? "events.realtime_priority under the shipped unit (RestrictRealtime=yes): refused, said, default policy kept ($(r rt_refused))"
 [ "$(r attached_after_kill)" = 1 ] && [ "$(r restarted)" = "active 1" ]
 ok $? "after SIGKILL the program stays attached; the restarted agent takes it over without a gap"
 [ "$(r stopped)" = "success 0 0" ]

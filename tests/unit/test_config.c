@@ -223,6 +223,8 @@ static const struct bad_case bad_cases[] = {
 	  "4:18: legacy_alerts is quoted; " BOOL_EXPECT ", without quotes" },
 	{ "flow_table_size too small", IFACE "events:\n  flow_table_size: 100\n",
 	  "4:20: flow_table_size 100 is out of range; expected an integer from 1024 to 4194304" },
+	{ "realtime_priority over 99", IFACE "events:\n  realtime_priority: 100\n",
+	  "4:22: realtime_priority 100 is out of range; expected an integer from 0 to 99" },
 	{ "flow_table_size in hex", IFACE "events:\n  flow_table_size: 0x1000\n",
 	  "4:20: flow_table_size '0x1000' is not valid; expected an integer from 1024 to 4194304" },
 	{ "flow_table_size with a sign", IFACE "events:\n  flow_table_size: +2048\n",
@@ -352,6 +354,7 @@ static void test_defaults(void)
 	   "knobs default to accept off, no legacy alerts, fragments and long chains passed");
 	ok(c.flow_table_size == HYP_FLOWS_DEFAULT, "flow_table_size defaults to %d",
 	   HYP_FLOWS_DEFAULT);
+	ok(c.realtime_priority == 0, "the ring reader is not real-time by default");
 	ok(c.ratelimit.rate == 1000 && c.ratelimit.burst == 2000 &&
 		   c.ratelimit.summary_interval == 10,
 	   "rate limit defaults to 1000/s, burst 2000, summary every 10 s");
@@ -383,6 +386,7 @@ static const char full[] = "log_level: debug\n"
 			   "  accept: new-flow\n"
 			   "  legacy_alerts: on\n"
 			   "  flow_table_size: 4194304\n"
+			   "  realtime_priority: 99\n"
 			   "  rate_limit: {rate: 0, summary_interval: 3600}\n"
 			   "filter:\n"
 			   "  nonfirst_fragments: drop\n"
@@ -435,6 +439,7 @@ static void test_full(void)
 	ok(c.flow_table_size == 4194304 && c.ratelimit.rate == 0 && c.ratelimit.burst == 1 &&
 		   c.ratelimit.summary_interval == 3600,
 	   "flow table at its maximum; rate 0 means unlimited and a burst of 1");
+	ok(c.realtime_priority == 99, "realtime priority at its maximum");
 	ok(!c.console.enabled && c.console.color == HYP_COLOR_NEVER && c.journald.enabled == 1,
 	   "console off and never colored, journald on");
 	ok(c.syslog.enabled && c.syslog.transport == HYP_SYSLOG_TCP &&
