@@ -10,8 +10,9 @@
 #     through all windows, so both see the same machine; during the raw
 #     loop's windows the agent is stopped (SIGSTOP; the kernel counts what
 #     the full ring refuses).
-#  2. the agent to a real rsyslogd over UDP, and to a file (its console
-#     output), and 3. the pipeline users run today (iptables -m string +
+#  2. the agent to a real rsyslogd over UDP (as installed, and with its
+#     ring reader real-time: events.realtime_priority), and to a file (its
+#     console output), and 3. the pipeline users run today (iptables -m string +
 #     NFLOG + ulogd2 writing JSON to a file), on the same traffic, in
 #     alternating sweeps of offered rates: each one's lossless rate (the
 #     highest offered rate up to which nothing was lost: a rate that
@@ -179,12 +180,15 @@ settled_lines() { # settled_lines FILE
 	echo "$b"
 }
 
-# One sweep of the agent, to rsyslogd over UDP (syslog) or to a file (its
-# console output, like ulogd2's JSON file); prints its lossless rate.
-agent_sweep() { # agent_sweep ROUND syslog|console RATES
-	local best=0 lossy=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1
-	if [ "$out" = syslog ]; then
+# One sweep of the agent, to rsyslogd over UDP (syslog; syslog-rt with
+# events.realtime_priority) or to a file (its console output, like ulogd2's
+# JSON file); prints its lossless rate.
+agent_sweep() { # agent_sweep ROUND syslog|syslog-rt|console RATES
+	local best=0 lossy=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1 kind=$2
+	if [ "$kind" != console ]; then
+		out=syslog
 		agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
+		[ "$kind" = syslog-rt ] && sed -i 's/^events:$/events:\n  realtime_priority: 10/' "$WORK/conf.yaml"
 	else
 		agent_conf "" && sed -i 's/enabled: false/enabled: true/' "$WORK/conf.yaml"
 	fi
@@ -218,7 +222,7 @@ agent_sweep() { # agent_sweep ROUND syslog|console RATES
 		else
 			lossy=1
 		fi
-		echo "$out $1 $ev $((2 * sent)) $gen $kernel $discarded $silent" >>"$WORK/sweeps"
+		echo "$kind $1 $ev $((2 * sent)) $gen $kernel $discarded $silent" >>"$WORK/sweeps"
 	done
 	stop_agent
 	echo "$best"
@@ -270,18 +274,20 @@ EOF
 fi
 sleep 1
 : >"$WORK/sweeps"
-syslog_best="" file_best="" ulogd_best="" syslog_ratios="" file_ratios=""
+syslog_best="" rt_best="" file_best="" ulogd_best="" syslog_ratios="" rt_ratios="" file_ratios=""
 for round in $(seq "$SWEEPS"); do
 	a=$(agent_sweep "$round" syslog "$AGENT_RATES")
+	r=$(agent_sweep "$round" syslog-rt "$AGENT_RATES")
 	f=$(agent_sweep "$round" console "$FILE_RATES")
-	syslog_best="$syslog_best $a" file_best="$file_best $f"
+	syslog_best="$syslog_best $a" rt_best="$rt_best $r" file_best="$file_best $f"
 	if [ -n "$ULOGD" ]; then
 		u=$(ulogd_sweep "$round")
 		ulogd_best="$ulogd_best $u"
-		syslog_ratios="$syslog_ratios $(ratio "$a" "$u")" file_ratios="$file_ratios $(ratio "$f" "$u")"
+		syslog_ratios="$syslog_ratios $(ratio "$a" "$u")" rt_ratios="$rt_ratios $(ratio "$r" "$u")"
+		file_ratios="$file_ratios $(ratio "$f" "$u")"
 	fi
 done
-agent_rows() { # agent_rows syslog|console RATES WHERE
+agent_rows() { # agent_rows syslog|syslog-rt|console RATES WHERE
 	for ev in $2; do
 		awk -v o="$1" -v ev="$ev" '$1 == o && $3 == ev {
 			n++; ok += ($5 == $4 && $6 + $7 + $8 == 0)
@@ -296,6 +302,11 @@ agent_rows() { # agent_rows syslog|console RATES WHERE
 agent_rows syslog "$AGENT_RATES" "UDP to rsyslogd:" " (rsyslogd's UDP receive buffer: silent)"
 out agent "UDP to rsyslogd: lossless rate" "$(echo $syslog_best | tr ' ' '\n' | median)" events/s \
 	"highest offered rate with nothing lost; median of $SWEEPS sweeps:$syslog_best"
+agent_rows syslog-rt "$AGENT_RATES" "UDP to rsyslogd (realtime_priority 10):" \
+	" (rsyslogd's UDP receive buffer: silent)"
+out agent "UDP to rsyslogd (realtime_priority 10): lossless rate" \
+	"$(echo $rt_best | tr ' ' '\n' | median)" events/s \
+	"the ring reader SCHED_FIFO; median of $SWEEPS sweeps:$rt_best"
 agent_rows console "$FILE_RATES" "to a file:" ""
 f=$(echo $file_best | tr ' ' '\n' | median)
 out agent "to a file: lossless rate" "$f" events/s \
@@ -315,6 +326,9 @@ if [ -n "$ULOGD" ]; then
 		"the same kind of sink; per sweep:$file_ratios; spread $(echo $file_ratios | tr ' ' '\n' | spread); target >= 4"
 	out compare "agent UDP to rsyslogd / ulogd2 lossless rate" "$(echo $syslog_ratios | tr ' ' '\n' | median)" ratio \
 		"rsyslogd parsing and writing on the same 2 CPUs; per sweep:$syslog_ratios; spread $(echo $syslog_ratios | tr ' ' '\n' | spread)"
+	out compare "agent UDP to rsyslogd (realtime_priority 10) / ulogd2 lossless rate" \
+		"$(echo $rt_ratios | tr ' ' '\n' | median)" ratio \
+		"the same, the ring reader SCHED_FIFO; per sweep:$rt_ratios; spread $(echo $rt_ratios | tr ' ' '\n' | spread)"
 	kill "$ULOGD"
 	in_b iptables -F INPUT
 fi
