@@ -328,7 +328,7 @@ if [ -n "$ULOGD" ]; then
 		"rsyslogd parsing and writing on the same 2 CPUs; per sweep:$syslog_ratios; spread $(echo $syslog_ratios | tr ' ' '\n' | spread)"
 	out compare "agent UDP to rsyslogd (realtime_priority 10) / ulogd2 lossless rate" \
 		"$(echo $rt_ratios | tr ' ' '\n' | median)" ratio \
-		"the same, the ring reader SCHED_FIFO; per sweep:$rt_ratios; spread $(echo $rt_ratios | tr ' ' '\n' | spread)"
+		"the ring reader SCHED_FIFO; per sweep:$rt_ratios; spread $(echo $rt_ratios | tr ' ' '\n' | spread)"
 	kill "$ULOGD"
 	in_b iptables -F INPUT
 fi

@@ -666,16 +666,17 @@ static void pair_state(int clear, __u32 *off, __u32 *blocks)
 	free(v);
 }
 
-/* Ten 1400-byte payloads filled with fill (two bytes repeated); the last
- * verdict. */
-static int pair_frames(const char *fill, const char *sig)
+/* Ten 1400-byte payloads of fill repeated, sig (if any) in the middle; the
+ * last verdict. */
+static int fill_frames(const char *fill, const char *sig)
 {
 	static __u8 payload[1400], frame[1600];
+	size_t period = strlen(fill);
 	struct pkt_opts o;
 	int v = -1;
 
 	for (size_t i = 0; i < sizeof(payload); i++)
-		payload[i] = (__u8)fill[i % 2];
+		payload[i] = (__u8)fill[i % period];
 	if (sig)
 		memcpy(payload + 700, sig, strlen(sig));
 	pkt_defaults(&o);
@@ -687,38 +688,46 @@ static int pair_frames(const char *fill, const char *sig)
 	return v;
 }
 
+/* The matcher's adaptive state is per CPU: the runs of a test that reads
+ * it stay on the CPU it starts on (restored from *saved after). */
+static void pin_here(cpu_set_t *saved)
+{
+	cpu_set_t one;
+
+	sched_getaffinity(0, sizeof(*saved), saved);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
+
 /* HYP_PAIRS_ADAPT: a pair scan that flags every block rests; one that
  * flags none stays; matches are found either way. */
 static void test_pair_scan(void)
 {
 	struct hyp_config k = { .pair_scan = HYP_PAIRS_ADAPT };
 	struct hyp_rule r = xrun_rule("abzz", 4, 1);
-	cpu_set_t all, one;
+	cpu_set_t all;
 	__u32 off, blocks;
 
-	/* the record is per CPU: all runs on the CPU this starts on */
-	sched_getaffinity(0, sizeof(all), &all);
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	sched_setaffinity(0, sizeof(one), &one);
+	pin_here(&all);
 	xrun_rules(&x, &r, 1, &k);
 	pair_state(1, &off, &blocks);
-	ok(pair_frames("ab", NULL) == XDP_PASS, "ten payloads of 'abab...' pass");
+	ok(fill_frames("ab", NULL) == XDP_PASS, "ten payloads of 'abab...' pass");
 	pair_state(0, &off, &blocks);
 	/* 88 blocks a payload: the review after the third turns it off for
 	 * HYP_PAIRS_REST packets, seven of which have gone by */
 	ok(off == HYP_PAIRS_REST - 7,
 	   "every block flagged: the pair scan rests for %u packets (%u left)", HYP_PAIRS_REST,
 	   off);
-	ok(pair_frames("ab", "abzz") == XDP_DROP, "while it rests, the signature is still found");
+	ok(fill_frames("ab", "abzz") == XDP_DROP, "while it rests, the signature is still found");
 	xrun_rules(&x, &r, 1, &k); /* a new set: its record starts afresh */
-	ok(pair_frames("cd", NULL) == XDP_PASS, "ten payloads of 'cdcd...' pass");
+	ok(fill_frames("cd", NULL) == XDP_PASS, "ten payloads of 'cdcd...' pass");
 	pair_state(0, &off, &blocks);
 	ok(off == 0 && blocks == 88,
 	   "a new set, no block flagged: the pair scan is on and stays on (%u blocks since its "
 	   "last review)",
 	   blocks);
-	ok(pair_frames("cd", "abzz") == XDP_DROP, "and finds the signature");
+	ok(fill_frames("cd", "abzz") == XDP_DROP, "and finds the signature");
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
@@ -738,28 +747,6 @@ static int last_chunk_flagged(void)
 	return flagged;
 }
 
-/* Ten 1400-byte payloads of "abcdY" repeated, sig (if any) in the middle;
- * the last verdict. */
-static int strict_frames(const char *sig)
-{
-	static const char fill[] = "abcdY";
-	static __u8 payload[1400], frame[1600];
-	struct pkt_opts o;
-	int v = -1;
-
-	for (size_t i = 0; i < sizeof(payload); i++)
-		payload[i] = (__u8)fill[i % 5];
-	if (sig)
-		memcpy(payload + 700, sig, strlen(sig));
-	pkt_defaults(&o);
-	o.proto = IPPROTO_UDP;
-	o.payload = payload;
-	o.payload_len = sizeof(payload);
-	for (int i = 0; i < 10; i++)
-		v = xrun_packet(&x, frame, pkt_build(&o, frame, sizeof(frame)));
-	return v;
-}
-
 /* The strict hash: the anchor "abcd" of "abcdX" is everywhere in
  * "abcdYabcdY...", but never before an 'X' (nor a byte with its low three
  * bits): the plain hash flags every block, the strict one none. It runs
@@ -770,33 +757,30 @@ static void test_strict_hash(void)
 	struct hyp_rule r[3] = { xrun_rule("abcdX", 5, 1), xrun_rule("wxyz", 4, 2),
 				 xrun_rule("yz", 2, 3) };
 	struct hyp_config k = { .pair_scan = HYP_PAIRS_OFF };
-	cpu_set_t all, one;
+	cpu_set_t all;
 	__u32 off, blocks;
 
-	sched_getaffinity(0, sizeof(all), &all);
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	sched_setaffinity(0, sizeof(one), &one);
+	pin_here(&all);
 	xrun_rules(&x, r, 2, &k);
-	ok(strict_frames(NULL) == XDP_PASS && last_chunk_flagged(),
+	ok(fill_frames("abcdY", NULL) == XDP_PASS && last_chunk_flagged(),
 	   "the plain hash flags the blocks of 'abcdYabcdY...'");
 	k.pair_scan = HYP_PAIRS_STRICT;
 	xrun_rules(&x, r, 2, &k);
-	ok(strict_frames(NULL) == XDP_PASS && !last_chunk_flagged(),
+	ok(fill_frames("abcdY", NULL) == XDP_PASS && !last_chunk_flagged(),
 	   "the strict hash flags none of them");
-	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX' among them");
+	ok(fill_frames("abcdY", "abcdX") == XDP_DROP, "and finds 'abcdX' among them");
 	k.pair_scan = HYP_PAIRS_ADAPT;
 	xrun_rules(&x, r, 2, &k);
-	ok(strict_frames(NULL) == XDP_PASS,
+	ok(fill_frames("abcdY", NULL) == XDP_PASS,
 	   "ten payloads of 'abcdY...' with the pair scan adapting");
 	pair_state(0, &off, &blocks);
 	ok(off > 0 && !last_chunk_flagged(),
 	   "the pair scan rests (%u packets left), the strict hash scans", off);
-	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX'");
+	ok(fill_frames("abcdY", "abcdX") == XDP_DROP, "and finds 'abcdX'");
 	xrun_rules(&x, r, 3, &k); /* a short signature: the plain hash */
-	ok(strict_frames(NULL) == XDP_PASS && last_chunk_flagged(),
+	ok(fill_frames("abcdY", NULL) == XDP_PASS && last_chunk_flagged(),
 	   "with a 2-byte signature in the set the plain hash scans instead");
-	ok(strict_frames("abcdX") == XDP_DROP, "and finds 'abcdX'");
+	ok(fill_frames("abcdY", "abcdX") == XDP_DROP, "and finds 'abcdX'");
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
