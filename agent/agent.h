@@ -16,6 +16,13 @@
 
 struct ring_buffer;
 
+/* A thread's scheduling, as sched_getattr(2) gave it. */
+struct hyp_sched {
+	uint32_t policy;
+	uint32_t priority;
+	int32_t nice;
+};
+
 struct hyp_agent {
 	const char *config_path;
 	struct hyp_config_file cf;
@@ -35,9 +42,10 @@ struct hyp_agent {
 	int stats_fd;
 	int sigfd, timerfd, epfd;
 	int watchdog;
-	int draining;		   /* stopping: read the rings whatever the queues hold */
-	uint32_t rt_priority;	   /* SCHED_FIFO priority the loop runs at, 0: none */
-	uint64_t lost_reported[2]; /* ring losses already reported, per ring */
+	int draining;		    /* stopping: read the rings whatever the queues hold */
+	uint32_t rt_priority;	    /* SCHED_FIFO priority the loop runs at, 0: none */
+	struct hyp_sched sched_was; /* the loop's scheduling before that */
+	uint64_t lost_reported[2];  /* ring losses already reported, per ring */
 };
 
 #define HYP_EXIT_OK	 0

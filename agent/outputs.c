@@ -89,6 +89,7 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 
 	memset(o->out, 0, sizeof(o->out));
 	o->direct = NULL;
+	o->next = NULL;
 	o->npending = o->nspilled = 0;
 	if (!o->seq)
 		o->seq = load_seq();
@@ -135,6 +136,7 @@ void hyp_outputs_stop(struct hyp_outputs *o)
 {
 	hyp_outputs_flush(o);
 	o->direct = NULL; /* its queue goes with its thread */
+	o->next = NULL;
 	for (int i = 0; i < HYP_OUT_MAX; i++) {
 		struct hyp_output *out = &o->out[i];
 		uint64_t until = hyp_mono_ns() + 1000000000ULL;

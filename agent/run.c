@@ -270,27 +270,41 @@ struct sched_attr_v1 {
 
 #define SCHED_FLAG_RESET_ON_FORK 0x01 /* nothing this thread starts inherits it */
 
-static int set_sched(uint32_t policy, uint32_t priority, uint64_t runtime)
+static int set_sched(uint32_t policy, uint32_t priority, int32_t nice, uint64_t runtime)
 {
 	struct sched_attr_v1 attr = { .size = sizeof(attr),
 				      .policy = policy,
 				      .flags = SCHED_FLAG_RESET_ON_FORK,
+				      .nice = nice,
 				      .priority = priority,
 				      .runtime = runtime };
 
 	return syscall(SYS_sched_setattr, 0, &attr, 0) ? -errno : 0;
 }
 
+/* Back to how the reader was scheduled before it was made real-time (or
+ * never was): a policy set from outside as it was, the default one with
+ * its nice value and the short slice. Returns 0 or a negative errno. */
+static int sched_restore(struct hyp_agent *a)
+{
+	const struct hyp_sched *was = &a->sched_was;
+
+	if (was->policy != SCHED_OTHER)
+		return a->rt_priority ? set_sched(was->policy, was->priority, was->nice, 0) : 0;
+	return set_sched(SCHED_OTHER, 0, was->nice, SLICE_NS);
+}
+
 /*
  * How the thread that reads the rings is scheduled (it calls this; the
- * output threads are started with the default policy whatever it has).
+ * threads it starts do not inherit a real-time policy: RESET_ON_FORK).
  *
  * By default, a hint (Linux 6.12 and later, EEVDF): it runs in short
  * bursts and should get the CPU soon after it wakes, before the 64 KB ring
  * fills. A short slice gives it an earlier deadline than the output threads
  * and receivers it shares the CPU with, at no cost in priority. Older
  * kernels ignore it; a seccomp filter may refuse it (EPERM). A policy set
- * from outside (chrt, CPUSchedulingPolicy=) is left alone.
+ * from outside (chrt, CPUSchedulingPolicy=) is left alone, and its nice
+ * value is kept.
  *
  * On a host whose CPUs are busy, a fair scheduler can still leave it
  * waiting for milliseconds: at 300k events/s the ring holds 4.5 ms. With
@@ -298,19 +312,26 @@ static int set_sched(uint32_t policy, uint32_t priority, uint64_t runtime)
  * and is on the CPU within microseconds of its timer. It sleeps between
  * reads and stops reading while the output queues are full, so it cannot
  * keep a CPU to itself. The service must allow it (CAP_SYS_NICE,
- * RestrictRealtime=no); refused, it keeps the hint and says why.
+ * RestrictRealtime=no); refused, it is scheduled as before and says why.
+ * Set back to 0, it gets back what it had.
  */
 void hyp_agent_sched(struct hyp_agent *a)
 {
 	uint32_t want = a->cf.realtime_priority;
-	struct sched_attr_v1 now = { 0 };
+	struct sched_attr_v1 now = { .policy = SCHED_OTHER };
 	int err;
 
+	if (!a->rt_priority) { /* what it has now is what to give back */
+		if (syscall(SYS_sched_getattr, 0, &now, sizeof(now), 0))
+			now = (struct sched_attr_v1){ .policy = SCHED_OTHER };
+		a->sched_was = (struct hyp_sched){ now.policy, now.priority, now.nice };
+	}
 	if (want) {
-		err = set_sched(SCHED_FIFO, want, 0);
-		if (!err && a->rt_priority != want)
-			log_info("the event ring reader runs SCHED_FIFO at priority %u", want);
+		err = set_sched(SCHED_FIFO, want, 0, 0);
 		if (!err) {
+			if (a->rt_priority != want)
+				log_info("the event ring reader runs SCHED_FIFO at priority %u",
+					 want);
 			a->rt_priority = want;
 			return;
 		}
@@ -318,15 +339,16 @@ void hyp_agent_sched(struct hyp_agent *a)
 			    "needs CAP_SYS_NICE and RestrictRealtime=no",
 			    want, strerror(-err));
 	}
-	if (syscall(SYS_sched_getattr, 0, &now, sizeof(now), 0))
+	err = sched_restore(a);
+	if (err && a->rt_priority) {
+		log_warning("the event ring reader stays SCHED_FIFO at priority %u: %s",
+			    a->rt_priority, strerror(-err));
 		return;
-	if (now.policy != SCHED_OTHER && !a->rt_priority)
-		return; /* not ours */
-	err = set_sched(SCHED_OTHER, 0, SLICE_NS);
+	}
 	if (err)
 		log_debug("no short scheduler slice for the event loop: %s", strerror(-err));
-	if (a->rt_priority && !err)
-		log_info("the event ring reader runs at the default priority");
+	else if (a->rt_priority)
+		log_info("the event ring reader is scheduled as before again");
 	a->rt_priority = 0;
 }
 
