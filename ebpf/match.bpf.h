@@ -41,8 +41,9 @@
  *    blocks as the plain hash, and is ~20 % cheaper at 1000 signatures;
  *    on random traffic the extra work per offset costs more than it
  *    saves (+0.2 ns/byte), so the plain hash stays where the pair scan is
- *    off. It needs 4-byte anchors and no 1..3-byte signature (the next
- *    byte then sits at a fixed offset); other sets take their plain hash.
+ *    off. It needs 4-byte anchors (it extends S1_LONG4's 32-bit load and
+ *    reads the next byte at a fixed offset) and no 1..3-byte signature
+ *    (those need t2 in stage 1); other sets take their plain hash.
  *    Whatever stage 1 ran, the same stage 2 decides, so the verdict and the
  *    reported signature do not depend on it.
  *  - Stage 2 (verify_block) revisits the offsets of flagged blocks. A t1

@@ -37,7 +37,7 @@ struct opts {
 	int nsigs;
 	unsigned long payloads[8];
 	int npayloads;
-	__u8 modes[5]; /* HYP_PAIRS_* knobs, side by side in one run */
+	__u8 modes[HYP_PAIRS_STRICT + 1]; /* HYP_PAIRS_* knobs, side by side in one run */
 	int nmodes;
 	int rounds;
 	double seconds; /* per measurement */
@@ -185,18 +185,21 @@ static void usage(void)
 }
 
 /* The pair scan as the compiler chooses it (default), or forced (-m). */
-static const char *const pair_modes[] = { "choose", "off", "adapt", "on", "strict" };
+static const char *const pair_modes[HYP_PAIRS_STRICT + 1] = { "choose", "off", "adapt", "on",
+							      "strict" };
+#define NMODES ((int)(sizeof(pair_modes) / sizeof(pair_modes[0])))
 _Static_assert(HYP_PAIRS_CHOOSE == 0 && HYP_PAIRS_STRICT == 4, "-m names in knob order");
 
 static void parse_modes(const char *s, struct opts *o)
 {
-	for (o->nmodes = 0; *s && o->nmodes < 5; s += strcspn(s, ","), s += *s == ',') {
+	for (o->nmodes = 0; *s && o->nmodes < NMODES; s += strcspn(s, ","), s += *s == ',') {
 		size_t len = strcspn(s, ",");
 		int m = 0;
 
-		while (m < 5 && (strlen(pair_modes[m]) != len || strncmp(s, pair_modes[m], len)))
+		while (m < NMODES &&
+		       (strlen(pair_modes[m]) != len || strncmp(s, pair_modes[m], len)))
 			m++;
-		if (m == 5)
+		if (m == NMODES)
 			usage();
 		o->modes[o->nmodes++] = (__u8)m;
 	}

@@ -58,14 +58,15 @@ declare -A r64 b1k b10k rise
 	echo
 	echo "The matcher with the anchor hash alone (off) and as the compiler chooses"
 	echo "(choose: the pair scan where few bigrams are set, resting per CPU while it"
-	echo "flags too many blocks, with the strict hash meanwhile), interleaved in one run."
+	echo "flags too many blocks, with the strict hash meanwhile), and the strict hash"
+	echo "alone (strict), interleaved in one run."
 	echo
-	echo "| traffic | signatures | off | choose | choose / off |"
-	echo "|---|---|---|---|---|"
+	echo "| traffic | signatures | off | choose | strict | choose / off |"
+	echo "|---|---|---|---|---|---|"
 	awk -F, 'NR > 1 && $4 == "none" { v[$1 "," $2 "," $12] = $9; if (!seen[$1 "," $2]++) k[++n] = $1 "," $2 }
 		 END { for (i = 1; i <= n; i++) { split(k[i], a, ",")
-			off = v[k[i] ",off"]; ch = v[k[i] ",choose"]
-			printf "| %s | %s | %.3f | %.3f | %.2f |\n", a[1], a[2], off, ch, (off > 0 ? ch / off : 0) } }' \
+			off = v[k[i] ",off"]; ch = v[k[i] ",choose"]; st = v[k[i] ",strict"]
+			printf "| %s | %s | %.3f | %.3f | %.3f | %.2f |\n", a[1], a[2], off, ch, st, (off > 0 ? ch / off : 0) } }' \
 		"$D/pairs.csv"
 	echo
 	echo "## Packets per second over veth"

@@ -24,7 +24,7 @@ machine() {
 echo "== 1. per-packet cost (BPF_PROG_TEST_RUN)"
 "$BUILD/bench/bench_match" -o "$OUT/match.csv" | tee "$OUT/match.txt"
 echo "== 1b. stage 1 as chosen against the anchor hash alone, side by side"
-"$BUILD/bench/bench_match" -n 1,100,1000,10000 -p 1400 -m off,choose -o "$OUT/pairs.csv" |
+"$BUILD/bench/bench_match" -n 1,100,1000,10000 -p 1400 -m off,choose,strict -o "$OUT/pairs.csv" |
 	tee "$OUT/pairs.txt"
 
 echo "== 2. packets per second over veth"

@@ -666,9 +666,11 @@ static void pair_state(int clear, __u32 *off, __u32 *blocks)
 	free(v);
 }
 
-/* Ten 1400-byte payloads of fill repeated, sig (if any) in the middle; the
+#define MIDDLE 700
+
+/* Ten 1400-byte payloads of fill repeated, sig (if any) at offset at; the
  * last verdict. */
-static int fill_frames(const char *fill, const char *sig)
+static int fill_frames(const char *fill, const char *sig, size_t at)
 {
 	static __u8 payload[1400], frame[1600];
 	size_t period = strlen(fill);
@@ -678,7 +680,7 @@ static int fill_frames(const char *fill, const char *sig)
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (__u8)fill[i % period];
 	if (sig)
-		memcpy(payload + 700, sig, strlen(sig));
+		memcpy(payload + at, sig, strlen(sig));
 	pkt_defaults(&o);
 	o.proto = IPPROTO_UDP;
 	o.payload = payload;
@@ -712,22 +714,23 @@ static void test_pair_scan(void)
 	pin_here(&all);
 	xrun_rules(&x, &r, 1, &k);
 	pair_state(1, &off, &blocks);
-	ok(fill_frames("ab", NULL) == XDP_PASS, "ten payloads of 'abab...' pass");
+	ok(fill_frames("ab", NULL, 0) == XDP_PASS, "ten payloads of 'abab...' pass");
 	pair_state(0, &off, &blocks);
 	/* 88 blocks a payload: the review after the third turns it off for
 	 * HYP_PAIRS_REST packets, seven of which have gone by */
 	ok(off == HYP_PAIRS_REST - 7,
 	   "every block flagged: the pair scan rests for %u packets (%u left)", HYP_PAIRS_REST,
 	   off);
-	ok(fill_frames("ab", "abzz") == XDP_DROP, "while it rests, the signature is still found");
+	ok(fill_frames("ab", "abzz", MIDDLE) == XDP_DROP,
+	   "while it rests, the signature is still found");
 	xrun_rules(&x, &r, 1, &k); /* a new set: its record starts afresh */
-	ok(fill_frames("cd", NULL) == XDP_PASS, "ten payloads of 'cdcd...' pass");
+	ok(fill_frames("cd", NULL, 0) == XDP_PASS, "ten payloads of 'cdcd...' pass");
 	pair_state(0, &off, &blocks);
 	ok(off == 0 && blocks == 88,
 	   "a new set, no block flagged: the pair scan is on and stays on (%u blocks since its "
 	   "last review)",
 	   blocks);
-	ok(fill_frames("cd", "abzz") == XDP_DROP, "and finds the signature");
+	ok(fill_frames("cd", "abzz", MIDDLE) == XDP_DROP, "and finds the signature");
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
@@ -762,25 +765,31 @@ static void test_strict_hash(void)
 
 	pin_here(&all);
 	xrun_rules(&x, r, 2, &k);
-	ok(fill_frames("abcdY", NULL) == XDP_PASS && last_chunk_flagged(),
+	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS && last_chunk_flagged(),
 	   "the plain hash flags the blocks of 'abcdYabcdY...'");
 	k.pair_scan = HYP_PAIRS_STRICT;
 	xrun_rules(&x, r, 2, &k);
-	ok(fill_frames("abcdY", NULL) == XDP_PASS && !last_chunk_flagged(),
+	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS && !last_chunk_flagged(),
 	   "the strict hash flags none of them");
-	ok(fill_frames("abcdY", "abcdX") == XDP_DROP, "and finds 'abcdX' among them");
+	ok(fill_frames("abcdY", "abcdX", MIDDLE) == XDP_DROP, "and finds 'abcdX' among them");
+	ok(fill_frames("abcdY", "wxyz", 1400 - 4) == XDP_DROP,
+	   "and 'wxyz' in the last bytes (no next byte to test)");
 	k.pair_scan = HYP_PAIRS_ADAPT;
 	xrun_rules(&x, r, 2, &k);
-	ok(fill_frames("abcdY", NULL) == XDP_PASS,
+	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS,
 	   "ten payloads of 'abcdY...' with the pair scan adapting");
 	pair_state(0, &off, &blocks);
 	ok(off > 0 && !last_chunk_flagged(),
 	   "the pair scan rests (%u packets left), the strict hash scans", off);
-	ok(fill_frames("abcdY", "abcdX") == XDP_DROP, "and finds 'abcdX'");
+	ok(fill_frames("abcdY", "abcdX", MIDDLE) == XDP_DROP, "and finds 'abcdX'");
 	xrun_rules(&x, r, 3, &k); /* a short signature: the plain hash */
-	ok(fill_frames("abcdY", NULL) == XDP_PASS && last_chunk_flagged(),
+	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS && last_chunk_flagged(),
 	   "with a 2-byte signature in the set the plain hash scans instead");
-	ok(fill_frames("abcdY", "abcdX") == XDP_DROP, "and finds 'abcdX'");
+	ok(fill_frames("abcdY", "abcdX", MIDDLE) == XDP_DROP, "and finds 'abcdX'");
+	k.pair_scan = HYP_PAIRS_STRICT;
+	xrun_rules(&x, r, 1, &k); /* 5-byte anchors: the plain hash, asked or not */
+	ok(fill_frames("abcdY", "abcdX", MIDDLE) == XDP_DROP,
+	   "strict asked, 5-byte anchors: the plain hash scans and finds 'abcdX'");
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
