@@ -171,14 +171,15 @@ check-package: all
 	$(Q)scripts/install-deps.sh package
 	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(PACKAGE_TESTS)
 
-BENCHES := $(addprefix $(BUILD)/bench/,bench_match bench_pps rawsend)
+BENCHES := $(addprefix $(BUILD)/bench/,bench_match bench_pps rawsend match_stats)
 
 # Benchmarks report, they never fail the suite: about 13 minutes here.
 bench: all test-deps $(TOOLS) $(BENCHES)
 	$(Q)scripts/install-deps.sh bench
 	$(Q)BUILD=$(BUILD) tests/bench/run-bench.sh
 
-check: all test-deps $(TEST_BINS) $(TOOLS) $(FUZZ_BINS) $(ASAN_TESTS) $(BUILD)/bench/bench_match
+check: all test-deps $(TEST_BINS) $(TOOLS) $(FUZZ_BINS) $(ASAN_TESTS) $(BUILD)/bench/bench_match \
+	$(BUILD)/bench/match_stats
 	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS) $(ASAN_TESTS) $(E2E_TESTS) \
 		tests/bench/test_bench_smoke.sh \
 		$(KERNEL_TESTS) $(PACKAGE_TESTS) tests/fuzz/run-fuzz.sh tests/format-check.sh

@@ -69,6 +69,22 @@ declare -A r64 b1k b10k rise
 			printf "| %s | %s | %.3f | %.3f | %.3f | %.2f |\n", a[1], a[2], off, ch, st, (off > 0 ? ch / off : 0) } }' \
 		"$D/pairs.csv"
 	echo
+	echo "### What each stage 1 flags (1400-byte payloads, no match)"
+	echo
+	echo "The benchmark's payloads replayed against the compiled tables (match_stats):"
+	echo "the share of payload offsets each stage 1 flags, and of 16-offset blocks"
+	echo "holding one (a stage-2 call each; the pair scan revisits half blocks)."
+	echo "bucket: offsets past the strict test whose verification bucket is not empty."
+	echo
+	echo "| traffic | signatures | pairs | hash | strict | bucket |"
+	echo "|---|---|---|---|---|---|"
+	awk -F, 'NR > 1 { v[$1 "," $2 "," $4] = sprintf("%s %% (%s %%)", $5, $6); if (!seen[$1 "," $2]++) k[++n] = $1 "," $2 }
+		 END { for (i = 1; i <= n; i++) { split(k[i], a, ",")
+			printf "| %s | %s | %s | %s | %s | %s |\n", a[1], a[2], v[k[i] ",pairs"], v[k[i] ",hash"],
+				v[k[i] ",strict"], v[k[i] ",bucket"] } }' "$D/stage1.csv"
+	echo
+	echo "Each cell: offsets (blocks)."
+	echo
 	echo "## Packets per second over veth"
 	echo
 	echo "Receiver-side rate, median of interleaved windows; the baseline is a no-op XDP"
