@@ -82,8 +82,8 @@ static void measure(int kind, size_t nsigs, size_t plen)
 		}
 	}
 	for (int s = 0; s < NSTAGES; s++)
-		printf("%s,%zu,%zu,%s,%.2f,%.1f\n", kind == WL_TEXT ? "text" : "random", nsigs, plen,
-		       names[s], 100.0 * (double)hit[s] / (double)offsets,
+		printf("%s,%zu,%zu,%s,%.2f,%.1f\n", kind == WL_TEXT ? "text" : "random", nsigs,
+		       plen, names[s], 100.0 * (double)hit[s] / (double)offsets,
 		       100.0 * (double)blk[s] / (double)blocks);
 	workload_free(&w);
 	free(buf);
