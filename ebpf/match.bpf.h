@@ -24,10 +24,11 @@
  *  - The pair scan, a cheaper stage 1 for sets whose anchors start with few
  *    distinct bigrams: one byte of a 64 KiB table (pairs), indexed by the
  *    2-byte window, per offset (no hash: about half the cost of the anchor
- *    hash here), 1 where an anchor or a short signature starts. It flags
- *    half blocks, so that stage 2 revisits 8 offsets for a hit. On
- *    random traffic it flags few blocks; on text with word-like signatures
- *    it flags most, and then costs more than it saves. So with
+ *    hash here), 1 where an anchor or a short signature starts. It keeps
+ *    which offsets of a block it flags (a 16-bit mask, one shift more per
+ *    offset), so that stage 2 visits those offsets only. On random
+ *    traffic it flags few blocks; on text with word-like signatures it
+ *    flags most, and then costs more than it saves. So with
  *    HYP_PAIRS_ADAPT each CPU reviews its record every HYP_PAIRS_REVIEW
  *    blocks and, past HYP_PAIRS_MAX_FLAGGED percent flagged, scans the next
  *    HYP_PAIRS_REST packets with the strict hash (below) before trying
@@ -43,10 +44,13 @@
  *    saves (+0.2 ns/byte), so the plain hash stays where the pair scan is
  *    off. It needs 4-byte anchors (it extends S1_LONG4's 32-bit load and
  *    reads the next byte at a fixed offset) and no 1..3-byte signature
- *    (those need t2 in stage 1); other sets take their plain hash.
+ *    (those need t2 in stage 1); other sets take their plain hash. Like
+ *    the pair scan it keeps a mask of the offsets it flags.
  *    Whatever stage 1 ran, the same stage 2 decides, so the verdict and the
  *    reported signature do not depend on it.
- *  - Stage 2 (verify_block) revisits the offsets of flagged blocks. A t1
+ *  - Stage 2 revisits the flagged offsets: after the pair scan and the
+ *    strict hash, exactly those of the block's mask (verify_bits); after
+ *    the plain hash, all sixteen of a flagged block (verify_block). A t1
  *    value holds a bit of the byte after each anchor: no matching bit, no
  *    further look. A bucket of one pattern is compared inline; otherwise
  *    probe() walks the bucket (at most HYP_MAX_CHAIN patterns), compares
@@ -62,6 +66,9 @@
  * the hash (slower on both kinds of traffic: stage 2's branch on the flag
  * costs more than the offsets it skips); stage 2 inlined into the chunk
  * for the pair scan (0.1 ns/byte slower, even where stage 2 seldom runs);
+ * a pair scan that also tests a bit of the third byte (a third fewer
+ * blocks flagged at 10,000 random signatures, but stage 1 costs as much
+ * as the hash);
  * one stage-2 call per chunk instead of per block (0.9M verifier instructions); 3-byte
  * anchors at every second offset (42 % of offsets hit on text at 1000 word
  * signatures); anchors on the rarest bytes instead of the prefix (more
@@ -91,6 +98,9 @@
 
 _Static_assert((HYP_MAX_RULES & HYP_RULE_MASK) == 0, "rule index mask");
 _Static_assert(HYP_FRAME_MAX % HYP_CHUNK == 0, "whole chunks");
+_Static_assert(HYP_BLOCK == 16, "a block's stage-1 mask is 16 bits, hits[] is __u16");
+_Static_assert(HYP_CHUNK / HYP_BLOCK <= sizeof(((struct hyp_scratch *)0)->hits) / sizeof(__u16),
+	       "hits[] holds a chunk");
 
 static __always_inline int rule_applies(const struct hyp_scratch *s, const struct hyp_rule *r)
 {
@@ -222,59 +232,92 @@ static __always_inline __u32 t1_mask(const struct hyp_tables *t)
 }
 
 /*
- * Stage 2 for the offsets of a block that stage 1 flagged. An offset goes on
- * to probe() when its stage-1 value has the bit of the payload byte after
- * the anchor (HYP_T1_NEXT_BIT) and its bucket may match, or when a short
- * signature may start there. After the pair scan, offsets whose bigram
- * starts nothing are passed over first: one look-up instead of the hash.
+ * Stage 2 at payload offset off, which stage 1 flagged. It goes on to
+ * probe() when the offset's t1 value has the bit of the payload byte after
+ * the anchor (HYP_T1_NEXT_BIT; the strict hash tested it already) and its
+ * bucket may match, and to probe_short() when a short signature may start
+ * there.
  */
 static __always_inline void verify(struct hyp_scratch *s, const struct hyp_tables *t, __u32 off,
-				   const int pairs)
+				   const int strict)
 {
-	__u32 mask = t1_mask(t), g = t->cfg.anchor_len & 15;
 	const __u8 *p = &s->frame[(s->poff + off) & HYP_FRAME_MASK];
-	__u64 amask = t->cfg.anchor_mask;
+	__u64 w = *(const __u64 *)p, h = HYP_HASH(w & t->cfg.anchor_mask);
 
-	for (__u32 k = 0; k < (pairs ? HYP_BLOCK / 2 : HYP_BLOCK); k++) {
-		__u64 w = *(const __u64 *)(p + k), h = HYP_HASH(w & amask);
-
-		if (off + k >= s->scan_stop)
-			break;
-		if (pairs && !t->pairs[(__u16)w])
-			continue;
-		if ((t->t1[HYP_T1_INDEX(h, mask)] & HYP_T1_NEXT_BIT(p[k + g])) &&
-		    bucket_may_match(s, t, off + k, h))
-			probe(s, t, off + k, h);
-		if (t->cfg.has_short && t->t2[(__u16)w])
-			probe_short(s, t, off + k, w);
-	}
+	if ((strict ||
+	     (t->t1[HYP_T1_INDEX(h, t1_mask(t))] & HYP_T1_NEXT_BIT(p[t->cfg.anchor_len & 15]))) &&
+	    bucket_may_match(s, t, off, h))
+		probe(s, t, off, h);
+	if (!strict && t->cfg.has_short && t->t2[(__u16)w])
+		probe_short(s, t, off, w);
 }
 
-/* Returns 0. */
+/* Stage 2 for the sixteen offsets of a block that the plain hash flagged.
+ * Returns 0. */
 __noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
 {
-	if (s && t)
-		verify(s, t, off, 0);
+	if (!s || !t)
+		return 0;
+	for (__u32 k = 0; k < HYP_BLOCK; k++) {
+		if (off + k >= s->scan_stop)
+			break;
+		verify(s, t, off + k, 0);
+	}
 	return 0;
 }
 
-__noinline int verify_block_pairs(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off)
+/* The index of the lowest set bit of a non-zero byte (BPF has no such
+ * instruction, and clang 14 cannot expand __builtin_ctz for it). */
+/* clang-format off */
+static const __u8 low_bit[256] = {
+	0, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	6, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	7, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	6, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
+};
+/* clang-format on */
+
+/* Stage 2 for the offsets off + k of the set bits k of bits, in payload
+ * order, after the pair scan or the strict hash. Returns 0. */
+static __always_inline int verify_bits(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off,
+				       __u64 bits, const int strict)
 {
-	if (s && t)
-		verify(s, t, off, 1);
+	for (__u32 i = 0; i < HYP_BLOCK; i++) {
+		__u32 k;
+
+		if (!bits)
+			break;
+		k = bits & 0xff ? low_bit[bits & 0xff] : 8 + low_bit[(bits >> 8) & 0xff];
+		bits &= bits - 1;
+		if (off + k >= s->scan_stop)
+			break;
+		verify(s, t, off + k, strict);
+	}
 	return 0;
 }
 
-/* The pair scan's hits[] values: which half of a block needs stage 2. */
-#define HYP_HALF_LO 1
-#define HYP_HALF_HI 2
+__noinline int verify_bits_pairs(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off,
+				 __u64 bits)
+{
+	return s && t ? verify_bits(s, t, off, bits, 0) : 0;
+}
+
+__noinline int verify_bits_strict(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off,
+				  __u64 bits)
+{
+	return s && t ? verify_bits(s, t, off, bits, 1) : 0;
+}
 
 /* Stage-1 flavours, picked once per chunk so the loop carries no test. */
-#define S1_LONG4    0 /* anchors of 4 bytes: one 32-bit load per offset */
-#define S1_LONG	    1 /* anchors of 5..8 bytes: 64-bit load and mask */
-#define S1_SHORT    2 /* also 1..3-byte signatures: add the bigram table */
-#define S1_PAIRS    3 /* the pair scan: the bigram at each offset, no hash */
-#define S1_STRICT   4 /* S1_LONG4, and the next byte's bit (HYP_T1_NEXT_BIT) */
+#define S1_LONG4  0 /* anchors of 4 bytes: one 32-bit load per offset */
+#define S1_LONG	  1 /* anchors of 5..8 bytes: 64-bit load and mask */
+#define S1_SHORT  2 /* also 1..3-byte signatures: add the bigram table */
+#define S1_PAIRS  3 /* the pair scan: the bigram at each offset, no hash */
+#define S1_STRICT 4 /* S1_LONG4, and the next byte's bit (HYP_T1_NEXT_BIT) */
 
 /* table[index]. clang would copy the base to add the index to it; adding
  * the base to the index saves that instruction at every payload byte. */
@@ -284,16 +327,20 @@ static __always_inline __u8 byte_at(const __u8 *table, __u64 index)
 	return *(const __u8 *)(long)index;
 }
 
+/* Stage 1 at offset k of a block (p points at it): non-zero if flagged;
+ * the pair scan and the strict hash return bit k. */
 static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u8 *p, __u64 amask,
-				       __u32 mask, const int flavour)
+				       __u32 mask, const int flavour, const int k)
 {
 	__u64 w;
 
-	if (flavour == S1_PAIRS) /* t2 is the pairs table */
-		return byte_at(t2, *(const __u16 *)p);
-	if (flavour == S1_STRICT)
-		return byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask)) &
-		       HYP_T1_NEXT_BIT(p[4]);
+	if (flavour == S1_PAIRS) /* t2 is the pairs table, of 0s and 1s */
+		return (__u32)byte_at(t2, *(const __u16 *)p) << k;
+	if (flavour == S1_STRICT) /* the t1 bit of p[4], HYP_T1_NEXT_BIT */
+		return ((byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask)) >>
+			 (p[4] & 7)) &
+			1)
+		       << k;
 	if (flavour == S1_LONG4)
 		return byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask));
 	w = *(const __u64 *)p;
@@ -302,12 +349,13 @@ static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u
 	return byte_at(t1, HYP_T1_INDEX(HYP_HASH(w & amask), mask)) | byte_at(t2, (__u16)w);
 }
 
-#define S1(k) s1_offset(t1, t2, p + (k), amask, mask, flavour)
+#define S1(k) s1_offset(t1, t2, p + (k), amask, mask, flavour, k)
 
 /*
  * Stage 1 over the blocks of one chunk below stop: hits[b] is non-zero when
- * one of the HYP_BLOCK offsets of block b needs stage 2. No calls in this
- * loop, so all of it stays in registers.
+ * one of the HYP_BLOCK offsets of block b needs stage 2 (for the pair scan
+ * and the strict hash, bit k for offset k). No calls in this loop, so all
+ * of it stays in registers.
  */
 static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_tables *t, __u32 start,
 				   __u32 stop, const int flavour)
@@ -334,20 +382,13 @@ static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_table
 			if (k % 4 == 3)
 				asm volatile("" : "+r"(acc)::"memory");
 		}
-		/* the pair scan tells the halves apart, so that stage 2
-		 * revisits 8 offsets for a hit instead of 16 */
-		__u32 acc_hi = flavour == S1_PAIRS ? 0 : acc;
-
 #pragma unroll
 		for (int k = HYP_BLOCK / 2; k < HYP_BLOCK; k++) {
-			acc_hi |= S1(k);
+			acc |= S1(k);
 			if (k % 4 == 3)
-				asm volatile("" : "+r"(acc_hi)::"memory");
+				asm volatile("" : "+r"(acc)::"memory");
 		}
-		if (flavour == S1_PAIRS)
-			s->hits[b] = (acc ? HYP_HALF_LO : 0) | (acc_hi ? HYP_HALF_HI : 0);
-		else
-			s->hits[b] = acc_hi;
+		s->hits[b] = acc;
 	}
 }
 
@@ -362,18 +403,19 @@ static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_ta
 	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
 		if (start + b * HYP_BLOCK >= s->scan_stop)
 			break;
+		__u16 bits = s->hits[b];
+
 		if (flavour == S1_PAIRS) {
 			s->pair_blocks++;
-			s->pair_flagged += s->hits[b] != 0;
+			s->pair_flagged += bits != 0;
 		}
-		if (!s->hits[b])
+		if (!bits)
 			continue;
-		if (flavour == S1_PAIRS) {
-			if (s->hits[b] & HYP_HALF_LO)
-				verify_block_pairs(s, t, start + b * HYP_BLOCK);
-			if (s->hits[b] & HYP_HALF_HI)
-				verify_block_pairs(s, t, start + b * HYP_BLOCK + HYP_BLOCK / 2);
-		} else
+		if (flavour == S1_PAIRS)
+			verify_bits_pairs(s, t, start + b * HYP_BLOCK, bits);
+		else if (flavour == S1_STRICT)
+			verify_bits_strict(s, t, start + b * HYP_BLOCK, bits);
+		else
 			verify_block(s, t, start + b * HYP_BLOCK);
 	}
 	return 0;

@@ -43,7 +43,7 @@ struct hyp_scratch {
 	__u32 pair_flagged; /* how many of them stage 1 flagged */
 	__u32 pairs_off;    /* packets still to scan without pairs */
 	__u32 _pad;
-	__u8 hits[64]; /* stage-1 result per block of a chunk */
+	__u16 hits[32]; /* stage-1 result per block of a chunk */
 };
 
 static __always_inline __u8 rd8(const struct hyp_scratch *s, __u32 off)

@@ -64,16 +64,18 @@ declare -A r64 b1k b10k rise
 	echo "| traffic | signatures | off | choose | strict | choose / off |"
 	echo "|---|---|---|---|---|---|"
 	awk -F, 'NR > 1 && $4 == "none" { v[$1 "," $2 "," $12] = $9; if (!seen[$1 "," $2]++) k[++n] = $1 "," $2 }
+		 function f(x) { return x == "" ? "-" : sprintf("%.3f", x) }
 		 END { for (i = 1; i <= n; i++) { split(k[i], a, ",")
 			off = v[k[i] ",off"]; ch = v[k[i] ",choose"]; st = v[k[i] ",strict"]
-			printf "| %s | %s | %.3f | %.3f | %.3f | %.2f |\n", a[1], a[2], off, ch, st, (off > 0 ? ch / off : 0) } }' \
+			printf "| %s | %s | %s | %s | %s | %s |\n", a[1], a[2], f(off), f(ch), f(st),
+				(off > 0 && ch != "" ? sprintf("%.2f", ch / off) : "-") } }' \
 		"$D/pairs.csv"
 	echo
 	echo "### What each stage 1 flags (1400-byte payloads, no match)"
 	echo
 	echo "The benchmark's payloads replayed against the compiled tables (match_stats):"
 	echo "the share of payload offsets each stage 1 flags, and of 16-offset blocks"
-	echo "holding one (a stage-2 call each; the pair scan revisits half blocks)."
+	echo "holding one (a stage-2 call each)."
 	echo "bucket: offsets past the strict test whose verification bucket is not empty."
 	echo
 	echo "| traffic | signatures | pairs | hash | strict | bucket |"

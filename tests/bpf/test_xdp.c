@@ -734,20 +734,78 @@ static void test_pair_scan(void)
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
-/* Whether stage 1 flagged any block of the last chunk this CPU scanned
- * (offsets 1024.. of a 1400-byte payload: 24 blocks). */
-static int last_chunk_flagged(void)
+/* Stage 1's result for block b of the last chunk this CPU scanned
+ * (offsets 1024 + 16 b.. of a 1400-byte payload). */
+static __u16 last_chunk_hits(int b)
 {
 	int fd = bpf_map__fd(x.skel->maps.scratch), ncpu = libbpf_num_possible_cpus();
 	struct hyp_scratch *v = calloc((size_t)ncpu, sizeof(*v));
 	__u32 zero = 0;
-	int flagged = 0, cpu = sched_getcpu();
+	int cpu = sched_getcpu();
+	__u16 hits = 0;
 
 	if (v && cpu >= 0 && cpu < ncpu && !bpf_map_lookup_elem(fd, &zero, v))
-		for (int b = 0; b < 24; b++)
-			flagged |= v[cpu].hits[b] != 0;
+		hits = v[cpu].hits[b];
 	free(v);
+	return hits;
+}
+
+/* Whether stage 1 flagged any of the 24 blocks of that chunk. */
+static int last_chunk_flagged(void)
+{
+	int flagged = 0;
+
+	for (int b = 0; b < 24; b++)
+		flagged |= last_chunk_hits(b) != 0;
 	return flagged;
+}
+
+/* The signature reported for the last packet run, as a string. */
+static const char *last_reported(void)
+{
+	static char sig[HYP_SIG_LEN + 1];
+
+	memset(sig, 0, sizeof(sig));
+	if (x.nev > 0 && x.ev[0].data[0] == HYP_EVENT_SIG_MATCH)
+		memcpy(sig, x.ev[0].data + HYP_OFFSETOF(struct hyp_event, signature), HYP_SIG_LEN);
+	return sig;
+}
+
+/* After the pair scan and the strict hash, stage 2 visits exactly the
+ * offsets whose bit stage 1 set in the block's mask: a signature at each
+ * offset of a block sets its own bit and is found; of two in one block,
+ * the earlier is reported. */
+static void test_stage2_bits(void)
+{
+	static const struct {
+		__u8 mode;
+		const char *name;
+	} modes[] = { { HYP_PAIRS_ON, "pair scan" }, { HYP_PAIRS_STRICT, "strict hash" } };
+	struct hyp_rule r[2] = { xrun_rule("SIGa", 4, 1), xrun_rule("SIGb", 4, 2) };
+	const size_t block = 1024 + 3 * 16; /* block 3 of the last chunk */
+	cpu_set_t all;
+
+	pin_here(&all);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct hyp_config k = { .pair_scan = modes[m].mode };
+		unsigned int b;
+
+		xrun_rules(&x, r, 2, &k);
+		for (b = 0; b < 16; b++)
+			if (fill_frames("x", "SIGa", block + b) != XDP_DROP ||
+			    strcmp(last_reported(), "SIGa") || last_chunk_hits(3) != 1u << b)
+				break;
+		ok(b == 16,
+		   "%s: a signature at each offset of a block sets that offset's bit and is "
+		   "found (stopped at %u, mask %#x)",
+		   modes[m].name, b, last_chunk_hits(3));
+		ok(fill_frames("x", "SIGbxxxxxxxxxSIGa", block + 2) == XDP_DROP &&
+			   !strcmp(last_reported(), "SIGb") &&
+			   last_chunk_hits(3) == (1u << 2 | 1u << 15),
+		   "%s: two signatures in a block (offsets 2 and 15), the earlier reported",
+		   modes[m].name);
+	}
+	sched_setaffinity(0, sizeof(all), &all);
 }
 
 /* The strict hash: the anchor "abcd" of "abcdX" is everywhere in
@@ -865,6 +923,7 @@ int main(void)
 	test_new_flow();
 	test_pair_scan();
 	test_strict_hash();
+	test_stage2_bits();
 	test_many();
 	xrun_close(&x);
 	return done_testing();
