@@ -237,15 +237,24 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 			out->t1[HYP_T1_INDEX(h, out->cfg.t1_mask)] |=
 				next < p->len ? HYP_T1_NEXT_BIT(p->bytes >> (8 * next))
 					      : HYP_T1_ANY;
-			out->pairs[(__u16)anchor_of(p, p->anchor_pos, amask)] = 1;
+			__u64 a = anchor_of(p, p->anchor_pos, amask);
+
+			out->pairs[(__u16)a] |= (__u8)HYP_T1_NEXT_BIT(a >> 16);
 		} else {
 			__u8 b0 = p->bytes & 0xff, b1 = (p->bytes >> 8) & 0xff;
 
+			__u8 third = p->len == 3 ? (__u8)HYP_T1_NEXT_BIT(p->bytes >> 16)
+						 : HYP_T1_ANY;
+
 			if (p->len == 1)
-				for (unsigned int x = 0; x < 256; x++)
-					out->t2[b0 | x << 8] = out->pairs[b0 | x << 8] = 1;
-			else
-				out->t2[b0 | b1 << 8] = out->pairs[b0 | b1 << 8] = 1;
+				for (unsigned int x = 0; x < 256; x++) {
+					out->t2[b0 | x << 8] = 1;
+					out->pairs[b0 | x << 8] = HYP_T1_ANY;
+				}
+			else {
+				out->t2[b0 | b1 << 8] = 1;
+				out->pairs[b0 | b1 << 8] |= third;
+			}
 			out->cfg.has_short |= (__u8)(1u << (p->len - 1));
 		}
 	}
@@ -253,20 +262,37 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 
 /* The pair scan pays on random traffic while few bigrams are set (about
  * 1.5 % for 1000 random signatures, 14 % for 10,000); past that it flags
- * most blocks whatever the traffic. */
-#define HYP_PAIRS_MAX_DENSITY 5 /* percent of the bigrams */
+ * most blocks whatever the traffic, and the pair scan that also tests a bit
+ * of the third byte takes over while few of those bits are set (2 % for
+ * 10,000): it costs as much per offset as the anchor hash, but its table
+ * is 64 KiB where the hash's grows to 1 MiB. */
+#define HYP_PAIRS_MAX_DENSITY 5 /* percent of the bigrams, or of their bits */
 
 /* Numbers the sets compiled by this process (cfg.set_id). */
 static __u32 sets_compiled;
 
-static __u8 pair_scan_for(const struct hyp_tables *t)
+/* Picks the pair scan's mode and table for the set in t (pairs[] as laid
+ * out: the third byte's bits), as asked by the knob: cfg.pair_scan and
+ * cfg.pair_third. Without the third byte, pairs[] becomes 0 or 1. */
+static void choose_pair_scan(struct hyp_tables *t, __u8 knob)
 {
-	unsigned int set = 0;
+	unsigned int bigrams = 0, bits = 0;
 
-	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
-		set += t->pairs[i] != 0;
-	return set * 100 <= HYP_PAIRS_SIZE * HYP_PAIRS_MAX_DENSITY ? HYP_PAIRS_ADAPT
-								   : HYP_PAIRS_OFF;
+	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++) {
+		bigrams += t->pairs[i] != 0;
+		bits += (unsigned int)__builtin_popcount(t->pairs[i]);
+	}
+	t->cfg.pair_scan = knob == HYP_PAIRS_ON3 ? HYP_PAIRS_ON : knob;
+	if (knob == HYP_PAIRS_CHOOSE)
+		t->cfg.pair_scan = bits * 100 <= HYP_PAIRS_SIZE * 8 * HYP_PAIRS_MAX_DENSITY
+					   ? HYP_PAIRS_ADAPT
+					   : HYP_PAIRS_OFF;
+	t->cfg.pair_third =
+		knob == HYP_PAIRS_ON3 ||
+		(knob != HYP_PAIRS_ON && bigrams * 100 > HYP_PAIRS_SIZE * HYP_PAIRS_MAX_DENSITY);
+	if (!t->cfg.pair_third)
+		for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
+			t->pairs[i] = t->pairs[i] != 0;
 }
 
 int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config *knobs,
@@ -325,7 +351,7 @@ int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config 
 			out->cfg.has_long = 1;
 	memcpy(out->rules, rules, n * sizeof(*rules));
 	lay_out(pats, np, g, amask, out);
-	out->cfg.pair_scan = knobs->pair_scan ? knobs->pair_scan : pair_scan_for(out);
+	choose_pair_scan(out, knobs->pair_scan);
 	out->cfg.set_id = __atomic_add_fetch(&sets_compiled, 1, __ATOMIC_RELAXED);
 out:
 	free(pats);

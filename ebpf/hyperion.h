@@ -207,7 +207,7 @@ struct hyp_flow {
 #define HYP_BUCKET_BITS	      16 /* verification buckets */
 #define HYP_BUCKETS	      (1u << HYP_BUCKET_BITS)
 #define HYP_T2_SIZE	      65536 /* short signatures: one byte per bigram */
-#define HYP_PAIRS_SIZE	      65536 /* pair scan: one byte per bigram */
+#define HYP_PAIRS_SIZE	      65536 /* pair scan: one byte per bigram, see cfg.pair_third */
 
 /*
  * The anchor hash: the masked window times HYP_HASH_MUL. Only the top bits
@@ -238,15 +238,17 @@ struct hyp_flow {
  * The pair scan (see ebpf/match.bpf.h): stage 1 on the bigram at each
  * offset, taken while it flags few blocks (ADAPT), the strict anchor hash
  * in between. As a compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick
- * OFF or ADAPT from the set.
+ * OFF or ADAPT, and the pair table's kind (cfg.pair_third), from the set;
+ * HYP_PAIRS_ON3 asks for the pair scan with the third byte's bit, always.
  */
 #define HYP_PAIRS_CHOOSE      0
 #define HYP_PAIRS_OFF	      1
 #define HYP_PAIRS_ADAPT	      2	   /* per CPU, while it pays */
 #define HYP_PAIRS_ON	      3	   /* always (tests, benchmarks) */
 #define HYP_PAIRS_STRICT      4	   /* never; the strict hash always (tests, benchmarks) */
+#define HYP_PAIRS_ON3	      5	   /* knob only: ON with cfg.pair_third set */
 #define HYP_PAIRS_REVIEW      256  /* blocks between two reviews of the pair scan */
-#define HYP_PAIRS_MAX_FLAGGED 30   /* percent of blocks flagged it may cost */
+#define HYP_PAIRS_MAX_FLAGGED 50   /* percent of blocks flagged it may cost */
 #define HYP_PAIRS_REST	      4096 /* packets without it after a bad review */
 
 #define HYP_ACTION_DROP	      0
@@ -274,9 +276,10 @@ struct hyp_config {
 	__u64 anchor_mask;    /* low anchor_len bytes set */
 	__u32 nrules;
 	__u32 npatterns;
-	__u32 t1_mask;	/* stage-1 slots - 1 */
-	__u8 pair_scan; /* HYP_PAIRS_* */
-	__u8 _pad[3];
+	__u32 t1_mask;	 /* stage-1 slots - 1 */
+	__u8 pair_scan;	 /* HYP_PAIRS_OFF..HYP_PAIRS_STRICT */
+	__u8 pair_third; /* 0: pairs[] is 0 or 1 per bigram; 1: HYP_T1_NEXT_BIT of the third byte */
+	__u8 _pad[2];
 	__u32 set_id; /* differs from the previous set's: per-CPU records restart */
 	__u32 _pad2;
 };
@@ -310,10 +313,13 @@ struct hyp_pattern {
 
 struct hyp_tables {
 	struct hyp_config cfg;
-	__u8 t1[HYP_T1_SIZE];	    /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
-	__u8 t2[HYP_T2_SIZE];	    /* short signatures: HYP_T2_* */
-	__u8 pairs[HYP_PAIRS_SIZE]; /* 1 if an anchor or a short signature starts so, else 0 */
-	__u32 heads[HYP_BUCKETS];   /* bucket -> patterns */
+	__u8 t1[HYP_T1_SIZE]; /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
+	__u8 t2[HYP_T2_SIZE]; /* short signatures: HYP_T2_* */
+	/* per bigram: 1 if an anchor or a short signature starts so, else 0;
+	 * with cfg.pair_third, the HYP_T1_NEXT_BIT of the bytes that follow it
+	 * there (HYP_T1_ANY for 1- and 2-byte signatures) */
+	__u8 pairs[HYP_PAIRS_SIZE];
+	__u32 heads[HYP_BUCKETS]; /* bucket -> patterns */
 	struct hyp_pattern patterns[HYP_MAX_RULES];
 	__u16 pattern_rules[HYP_MAX_RULES]; /* rule indices, config order */
 	struct hyp_rule rules[HYP_MAX_RULES];

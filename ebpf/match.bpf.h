@@ -34,7 +34,14 @@
  *    HYP_PAIRS_REST packets with the strict hash (below) before trying
  *    pairs again.
  *    The compiler (agent/sigcompile.c) enables it when at most
- *    HYP_PAIRS_MAX_DENSITY percent of the bigrams are set.
+ *    HYP_PAIRS_MAX_DENSITY percent of the bigrams are set. Past that (about
+ *    3000 random signatures), with cfg.pair_third, the table holds per
+ *    bigram the HYP_T1_NEXT_BITs of the third bytes that follow it in
+ *    anchors, and the scan tests the payload's third byte too (S1_PAIRS3):
+ *    that costs as much per offset as the anchor hash, but at 10,000
+ *    random signatures it flags about 2 % of the offsets from a 64 KiB
+ *    table, where the hash reads a table of 1 MiB (1.0 ns/byte against
+ *    1.45).
  *  - The strict hash, for the traffic that sent the pair scan to rest: the
  *    anchor hash that also tests, at each offset, the t1 bit of the byte
  *    after the anchor (HYP_T1_NEXT_BIT), which stage 2 would test first
@@ -66,9 +73,8 @@
  * the hash (slower on both kinds of traffic: stage 2's branch on the flag
  * costs more than the offsets it skips); stage 2 inlined into the chunk
  * for the pair scan (0.1 ns/byte slower, even where stage 2 seldom runs);
- * a pair scan that also tests a bit of the third byte (a third fewer
- * blocks flagged at 10,000 random signatures, but stage 1 costs as much
- * as the hash);
+ * the third byte's bit in the pair scan for every set (0.88 ns/byte
+ * against 0.70 at 1000 random signatures);
  * one stage-2 call per chunk instead of per block (0.9M verifier instructions); 3-byte
  * anchors at every second offset (42 % of offsets hit on text at 1000 word
  * signatures); anchors on the rarest bytes instead of the prefix (more
@@ -318,6 +324,7 @@ __noinline int verify_bits_strict(struct hyp_scratch *s, const struct hyp_tables
 #define S1_SHORT  2 /* also 1..3-byte signatures: add the bigram table */
 #define S1_PAIRS  3 /* the pair scan: the bigram at each offset, no hash */
 #define S1_STRICT 4 /* S1_LONG4, and the next byte's bit (HYP_T1_NEXT_BIT) */
+#define S1_PAIRS3 5 /* S1_PAIRS, and the third byte's bit (cfg.pair_third) */
 
 /* table[index]. clang would copy the base to add the index to it; adding
  * the base to the index saves that instruction at every payload byte. */
@@ -327,8 +334,14 @@ static __always_inline __u8 byte_at(const __u8 *table, __u64 index)
 	return *(const __u8 *)(long)index;
 }
 
+/* Bit k set if table value v has the HYP_T1_NEXT_BIT of payload byte b. */
+static __always_inline __u32 bit_k(__u32 v, __u8 b, const int k)
+{
+	return ((v >> (b & 7)) & 1) << k;
+}
+
 /* Stage 1 at offset k of a block (p points at it): non-zero if flagged;
- * the pair scan and the strict hash return bit k. */
+ * the pair scans and the strict hash return bit k. */
 static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u8 *p, __u64 amask,
 				       __u32 mask, const int flavour, const int k)
 {
@@ -336,11 +349,10 @@ static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u
 
 	if (flavour == S1_PAIRS) /* t2 is the pairs table, of 0s and 1s */
 		return (__u32)byte_at(t2, *(const __u16 *)p) << k;
-	if (flavour == S1_STRICT) /* the t1 bit of p[4], HYP_T1_NEXT_BIT */
-		return ((byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask)) >>
-			 (p[4] & 7)) &
-			1)
-		       << k;
+	if (flavour == S1_PAIRS3) /* t2 is the pairs table, of third-byte bits */
+		return bit_k(byte_at(t2, *(const __u16 *)p), p[2], k);
+	if (flavour == S1_STRICT) /* the t1 bit of p[4] */
+		return bit_k(byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask)), p[4], k);
 	if (flavour == S1_LONG4)
 		return byte_at(t1, HYP_T1_INDEX(HYP_HASH(*(const __u32 *)p), mask));
 	w = *(const __u64 *)p;
@@ -360,7 +372,8 @@ static __always_inline __u32 s1_offset(const __u8 *t1, const __u8 *t2, const __u
 static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_tables *t, __u32 start,
 				   __u32 stop, const int flavour)
 {
-	const __u8 *t1 = t->t1, *t2 = flavour == S1_PAIRS ? t->pairs : t->t2;
+	const int pairs = flavour == S1_PAIRS || flavour == S1_PAIRS3;
+	const __u8 *t1 = t->t1, *t2 = pairs ? t->pairs : t->t2;
 	__u64 amask = t->cfg.anchor_mask;
 	__u32 base = s->poff + start, mask;
 
@@ -399,19 +412,21 @@ static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_table
 static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_tables *t,
 				      __u32 start, const int flavour)
 {
+	const int pairs = flavour == S1_PAIRS || flavour == S1_PAIRS3;
+
 	stage1(s, t, start, s->scan_stop, flavour);
 	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
 		if (start + b * HYP_BLOCK >= s->scan_stop)
 			break;
 		__u16 bits = s->hits[b];
 
-		if (flavour == S1_PAIRS) {
+		if (pairs) {
 			s->pair_blocks++;
 			s->pair_flagged += bits != 0;
 		}
 		if (!bits)
 			continue;
-		if (flavour == S1_PAIRS)
+		if (pairs)
 			verify_bits_pairs(s, t, start + b * HYP_BLOCK, bits);
 		else if (flavour == S1_STRICT)
 			verify_bits_strict(s, t, start + b * HYP_BLOCK, bits);
@@ -448,15 +463,21 @@ __noinline int scan_chunk_pairs(struct hyp_scratch *s, const struct hyp_tables *
 	return s && t ? scan_chunk(s, t, start, S1_PAIRS) : 0;
 }
 
-/* The stage 1 of this packet: S1_PAIRS, S1_STRICT, or S1_LONG4 for the
- * anchor hash of the set's flavour. */
+__noinline int scan_chunk_pairs3(struct hyp_scratch *s, const struct hyp_tables *t, __u64 start)
+{
+	return s && t ? scan_chunk(s, t, start, S1_PAIRS3) : 0;
+}
+
+/* The stage 1 of this packet: S1_PAIRS or S1_PAIRS3, S1_STRICT, or
+ * S1_LONG4 for the anchor hash of the set's flavour. */
 static __always_inline int stage1_now(struct hyp_scratch *s, const struct hyp_tables *t)
 {
 	/* the strict hash needs 4-byte anchors and no short signature */
 	int strict = t->cfg.anchor_len == 4 && !t->cfg.has_short ? S1_STRICT : S1_LONG4;
+	int pairs = t->cfg.pair_third ? S1_PAIRS3 : S1_PAIRS;
 
 	if (t->cfg.pair_scan == HYP_PAIRS_ON)
-		return S1_PAIRS;
+		return pairs;
 	if (t->cfg.pair_scan == HYP_PAIRS_STRICT)
 		return strict;
 	if (t->cfg.pair_scan != HYP_PAIRS_ADAPT)
@@ -471,7 +492,7 @@ static __always_inline int stage1_now(struct hyp_scratch *s, const struct hyp_ta
 		s->pairs_off--;
 		return strict;
 	}
-	return S1_PAIRS;
+	return pairs;
 }
 
 /* Every HYP_PAIRS_REVIEW blocks: a pair scan that flagged too many of them
@@ -509,6 +530,8 @@ __noinline int match_payload(struct hyp_scratch *s, const struct hyp_tables *t)
 			break;
 		if (flavour == S1_PAIRS)
 			scan_chunk_pairs(s, t, c * HYP_CHUNK);
+		else if (flavour == S1_PAIRS3)
+			scan_chunk_pairs3(s, t, c * HYP_CHUNK);
 		else if (flavour == S1_STRICT)
 			scan_chunk_strict(s, t, c * HYP_CHUNK);
 		else if (t->cfg.has_short)
@@ -518,7 +541,7 @@ __noinline int match_payload(struct hyp_scratch *s, const struct hyp_tables *t)
 		else
 			scan_chunk_long(s, t, c * HYP_CHUNK);
 	}
-	if (flavour == S1_PAIRS)
+	if (flavour == S1_PAIRS || flavour == S1_PAIRS3)
 		review_pairs(s);
 	return 0;
 }

@@ -37,7 +37,7 @@ struct opts {
 	int nsigs;
 	unsigned long payloads[8];
 	int npayloads;
-	__u8 modes[HYP_PAIRS_STRICT + 1]; /* HYP_PAIRS_* knobs, side by side in one run */
+	__u8 modes[HYP_PAIRS_ON3 + 1]; /* HYP_PAIRS_* knobs, side by side in one run */
 	int nmodes;
 	int rounds;
 	double seconds; /* per measurement */
@@ -180,15 +180,15 @@ static void parse_list(const char *s, unsigned long *v, int *n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_match [-q] [-o FILE.csv] [-k random,text] [-n SIGS,...] "
-			"[-p PAYLOAD,...] [-m choose|off|adapt|on|strict,...]\n");
+			"[-p PAYLOAD,...] [-m choose|off|adapt|on|strict|on3,...]\n");
 	exit(2);
 }
 
 /* The pair scan as the compiler chooses it (default), or forced (-m). */
-static const char *const pair_modes[HYP_PAIRS_STRICT + 1] = { "choose", "off", "adapt", "on",
-							      "strict" };
+static const char *const pair_modes[HYP_PAIRS_ON3 + 1] = { "choose", "off",    "adapt",
+							   "on",     "strict", "on3" };
 #define NMODES ((int)(sizeof(pair_modes) / sizeof(pair_modes[0])))
-_Static_assert(HYP_PAIRS_CHOOSE == 0 && HYP_PAIRS_STRICT == 4, "-m names in knob order");
+_Static_assert(HYP_PAIRS_CHOOSE == 0 && HYP_PAIRS_ON3 == 5, "-m names in knob order");
 
 static void parse_modes(const char *s, struct opts *o)
 {

@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 			knobs.nonfirst_frag = (__u8)rnd(2);
 			knobs.v6_ext_too_deep = (__u8)rnd(2);
 			/* each stage 1, or the adapting choice between them */
-			knobs.pair_scan = (__u8)(HYP_PAIRS_OFF + rnd(4));
+			knobs.pair_scan = (__u8)(HYP_PAIRS_OFF + rnd(5));
 			if (xrun_rules(&x, rules, n, &knobs)) {
 				ok(0, "random signature set %lu installs", i / SETS_EVERY);
 				break;

@@ -780,7 +780,9 @@ static void test_stage2_bits(void)
 	static const struct {
 		__u8 mode;
 		const char *name;
-	} modes[] = { { HYP_PAIRS_ON, "pair scan" }, { HYP_PAIRS_STRICT, "strict hash" } };
+	} modes[] = { { HYP_PAIRS_ON, "pair scan" },
+		      { HYP_PAIRS_ON3, "pair scan with third byte" },
+		      { HYP_PAIRS_STRICT, "strict hash" } };
 	struct hyp_rule r[2] = { xrun_rule("SIGa", 4, 1), xrun_rule("SIGb", 4, 2) };
 	const size_t block = 1024 + 3 * 16; /* block 3 of the last chunk */
 	cpu_set_t all;
@@ -848,6 +850,30 @@ static void test_strict_hash(void)
 	xrun_rules(&x, r, 1, &k); /* 5-byte anchors: the plain hash, asked or not */
 	ok(fill_frames("abcdY", "abcdX", MIDDLE) == XDP_DROP,
 	   "strict asked, 5-byte anchors: the plain hash scans and finds 'abcdX'");
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
+/* The pair scan that tests the third byte: the bigram "SI" of "SIGa" is
+ * everywhere in "SIxSIx...", but never before a 'G' (nor a byte with its
+ * low three bits): the bigram alone flags every block, with the third byte
+ * none; matches are found either way. */
+static void test_pair_third(void)
+{
+	struct hyp_rule r = xrun_rule("SIGa", 4, 1);
+	struct hyp_config k = { .pair_scan = HYP_PAIRS_ON };
+	cpu_set_t all;
+
+	pin_here(&all);
+	xrun_rules(&x, &r, 1, &k);
+	ok(fill_frames("SIx", NULL, 0) == XDP_PASS && last_chunk_flagged(),
+	   "the bigram pair scan flags the blocks of 'SIxSIx...'");
+	k.pair_scan = HYP_PAIRS_ON3;
+	xrun_rules(&x, &r, 1, &k);
+	ok(fill_frames("SIx", NULL, 0) == XDP_PASS && !last_chunk_flagged(),
+	   "with the third byte, none of them");
+	ok(fill_frames("SIx", "SIGa", MIDDLE) == XDP_DROP && !strcmp(last_reported(), "SIGa"),
+	   "and it finds 'SIGa' among them");
+	ok(fill_frames("SIx", "SIGa", 1400 - 4) == XDP_DROP, "and in the last four bytes");
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
@@ -924,6 +950,7 @@ int main(void)
 	test_pair_scan();
 	test_strict_hash();
 	test_stage2_bits();
+	test_pair_third();
 	test_many();
 	xrun_close(&x);
 	return done_testing();

@@ -98,23 +98,33 @@ static int all_reachable(const struct hyp_tables *t)
 }
 
 /* The pair table has the first bigram of every anchor and every bigram a
- * short pattern may start, and nothing else. */
+ * short pattern may start, and nothing else; with cfg.pair_third, the
+ * bit of each third byte that follows it (all bits after a 1- or 2-byte
+ * pattern). */
 static int pairs_exact(const struct hyp_tables *t)
 {
 	static __u8 want[HYP_PAIRS_SIZE];
 
-	memcpy(want, t->t2, sizeof(want));
+	memset(want, 0, sizeof(want));
 	for (__u32 i = 0; i < t->cfg.npatterns; i++) {
 		const struct hyp_pattern *p = &t->patterns[i];
+		__u64 b = p->len >= 4 ? p->bytes >> (8 * p->anchor_pos) : p->bytes;
+		__u8 third = p->len == 1 || p->len == 2 ? 0xff : (__u8)(1u << ((b >> 16) & 7));
 
-		if (p->len >= 4)
-			want[(__u16)(p->bytes >> (8 * p->anchor_pos))] = 1;
+		if (p->len == 1)
+			for (unsigned int x = 0; x < 256; x++)
+				want[(__u8)b | x << 8] = 0xff;
+		else
+			want[(__u16)b] |= third;
 	}
-	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
+	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++) {
+		if (!t->cfg.pair_third)
+			want[i] = want[i] != 0;
 		if (want[i] != t->pairs[i]) {
 			diag("bigram %04x: pairs %u, expected %u", i, t->pairs[i], want[i]);
 			return 0;
 		}
+	}
 	return 1;
 }
 
@@ -140,10 +150,17 @@ static void test_basics(void)
 	ok(memcmp(tables.rules, r, sizeof(r)) == 0, "rules kept in configuration order");
 	ok(pairs_exact(&tables) && tables.pairs['h' | 'a' << 8] && tables.pairs['a' | 'c' << 8],
 	   "the pair table holds the anchors' and the short pattern's bigrams");
-	ok(tables.cfg.pair_scan == HYP_PAIRS_ADAPT, "three signatures: the pair scan adapts");
+	ok(tables.cfg.pair_scan == HYP_PAIRS_ADAPT && !tables.cfg.pair_third,
+	   "three signatures: the pair scan adapts, on bigrams alone");
 	k.pair_scan = HYP_PAIRS_OFF;
 	ok(hyp_compile(r, 3, &k, &tables, &err) == 0 && tables.cfg.pair_scan == HYP_PAIRS_OFF,
 	   "a pair-scan knob overrides the compiler's choice");
+	k.pair_scan = HYP_PAIRS_ON3;
+	ok(hyp_compile(r, 3, &k, &tables, &err) == 0 && tables.cfg.pair_scan == HYP_PAIRS_ON &&
+		   tables.cfg.pair_third && pairs_exact(&tables) &&
+		   tables.pairs['h' | 'a' << 8] == 1u << ('c' & 7) &&
+		   tables.pairs['a' | 'c' << 8] == 1u << ('k' & 7),
+	   "HYP_PAIRS_ON3: the pair scan always, its table with the third bytes' bits");
 }
 
 static void test_shared_pattern(void)
@@ -241,8 +258,9 @@ static void test_shared_prefix(void)
 }
 
 /* n random signatures of minlen..8 bytes; the compiler chooses the pair
- * scan's mode, expected pairs (HYP_PAIRS_*). */
-static void test_random(unsigned int n, unsigned int minlen, __u8 pairs)
+ * scan's mode, expected pairs (HYP_PAIRS_*), and whether it tests the third
+ * byte, expected third. */
+static void test_random(unsigned int n, unsigned int minlen, __u8 pairs, __u8 third)
 {
 	struct hyp_compile_error err;
 	struct hyp_rule *r = calloc(n, sizeof(*r));
@@ -265,8 +283,10 @@ static void test_random(unsigned int n, unsigned int minlen, __u8 pairs)
 	ok(max_chain(&tables) <= HYP_MAX_CHAIN, "longest bucket %u", max_chain(&tables));
 	ok(all_reachable(&tables), "all %u reachable", n);
 	ok(pairs_exact(&tables), "pair table exact");
-	ok(tables.cfg.pair_scan == pairs, "the pair scan %s",
-	   pairs == HYP_PAIRS_ADAPT ? "adapts" : "is off: too many bigrams set");
+	ok(tables.cfg.pair_scan == pairs && tables.cfg.pair_third == third, "the pair scan %s",
+	   pairs == HYP_PAIRS_OFF ? "is off: too many bigrams and third bytes set"
+	   : third		  ? "adapts, testing the third byte: too many bigrams set"
+				  : "adapts");
 	free(r);
 }
 
@@ -277,8 +297,8 @@ int main(void)
 	test_short();
 	test_errors();
 	test_shared_prefix();
-	test_random(1000, 4, HYP_PAIRS_ADAPT);
-	test_random(10000, 4, HYP_PAIRS_OFF);
-	test_random(HYP_MAX_RULES, 2, HYP_PAIRS_OFF);
+	test_random(1000, 4, HYP_PAIRS_ADAPT, 0);
+	test_random(10000, 4, HYP_PAIRS_ADAPT, 1);
+	test_random(HYP_MAX_RULES, 2, HYP_PAIRS_OFF, 1);
 	return done_testing();
 }
