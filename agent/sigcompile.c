@@ -231,29 +231,27 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 		for (int k = 0; k < p->nrules; k++)
 			out->pattern_rules[nrl++] = p->rules[k];
 		if (p->len >= 4) {
-			__u64 h = HYP_HASH(anchor_of(p, p->anchor_pos, amask));
+			__u64 a = anchor_of(p, p->anchor_pos, amask), h = HYP_HASH(a);
 			unsigned int next = p->anchor_pos + g;
 
 			out->t1[HYP_T1_INDEX(h, out->cfg.t1_mask)] |=
 				next < p->len ? HYP_T1_NEXT_BIT(p->bytes >> (8 * next))
 					      : HYP_T1_ANY;
-			__u64 a = anchor_of(p, p->anchor_pos, amask);
-
-			out->pairs[(__u16)a] |= (__u8)HYP_T1_NEXT_BIT(a >> 16);
+			out->pairs[(__u16)a] = 1;
+			out->pairs3[HYP_PAIRS3_INDEX(a)] = 1;
 		} else {
 			__u8 b0 = p->bytes & 0xff, b1 = (p->bytes >> 8) & 0xff;
 
-			__u8 third = p->len == 3 ? (__u8)HYP_T1_NEXT_BIT(p->bytes >> 16)
-						 : HYP_T1_ANY;
+			for (__u32 x = 0; x < 256; x++) {
+				__u32 w = b0 | (p->len == 1 ? x : b1) << 8;
 
-			if (p->len == 1)
-				for (unsigned int x = 0; x < 256; x++) {
-					out->t2[b0 | x << 8] = 1;
-					out->pairs[b0 | x << 8] = HYP_T1_ANY;
-				}
-			else {
-				out->t2[b0 | b1 << 8] = 1;
-				out->pairs[b0 | b1 << 8] |= third;
+				out->t2[w] = out->pairs[w] = 1;
+				/* the third byte's class, or any after a 1- or 2-byte one */
+				for (__u32 c = 0; c < 8; c++)
+					if (p->len != 3 || c == ((p->bytes >> 16) & 7))
+						out->pairs3[w | c << 16] = 1;
+				if (p->len != 1)
+					break;
 			}
 			out->cfg.has_short |= (__u8)(1u << (p->len - 1));
 		}
@@ -262,37 +260,33 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 
 /* The pair scan pays on random traffic while few bigrams are set (about
  * 1.5 % for 1000 random signatures, 14 % for 10,000); past that it flags
- * most blocks whatever the traffic, and the pair scan that also tests a bit
- * of the third byte takes over while few of those bits are set (2 % for
- * 10,000): it costs as much per offset as the anchor hash, but its table
- * is 64 KiB where the hash's grows to 1 MiB. */
-#define HYP_PAIRS_MAX_DENSITY 5 /* percent of the bigrams, or of their bits */
+ * most blocks whatever the traffic, and the pair scan on the bigram and
+ * three bits of the third byte (pairs3) takes over while few of its slots
+ * are set (2 % for 10,000): it costs more per offset, but its table is
+ * 512 KiB where the hash's grows to 1 MiB. */
+#define HYP_PAIRS_MAX_DENSITY 5 /* percent of the pairs or pairs3 slots */
 
 /* Numbers the sets compiled by this process (cfg.set_id). */
 static __u32 sets_compiled;
 
-/* Picks the pair scan's mode and table for the set in t (pairs[] as laid
- * out: the third byte's bits), as asked by the knob: cfg.pair_scan and
- * cfg.pair_third. Without the third byte, pairs[] becomes 0 or 1. */
+/* Picks the pair scan's mode and table for the set in t, as asked by the
+ * knob: cfg.pair_scan and cfg.pair_third. */
 static void choose_pair_scan(struct hyp_tables *t, __u8 knob)
 {
-	unsigned int bigrams = 0, bits = 0;
+	unsigned int bigrams = 0, slots = 0;
 
-	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++) {
-		bigrams += t->pairs[i] != 0;
-		bits += (unsigned int)__builtin_popcount(t->pairs[i]);
-	}
+	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
+		bigrams += t->pairs[i];
+	for (unsigned int i = 0; i < HYP_PAIRS3_SIZE; i++)
+		slots += t->pairs3[i];
 	t->cfg.pair_scan = knob == HYP_PAIRS_ON3 ? HYP_PAIRS_ON : knob;
 	if (knob == HYP_PAIRS_CHOOSE)
-		t->cfg.pair_scan = bits * 100 <= HYP_PAIRS_SIZE * 8 * HYP_PAIRS_MAX_DENSITY
+		t->cfg.pair_scan = slots * 100 <= HYP_PAIRS3_SIZE * HYP_PAIRS_MAX_DENSITY
 					   ? HYP_PAIRS_ADAPT
 					   : HYP_PAIRS_OFF;
 	t->cfg.pair_third =
 		knob == HYP_PAIRS_ON3 ||
 		(knob != HYP_PAIRS_ON && bigrams * 100 > HYP_PAIRS_SIZE * HYP_PAIRS_MAX_DENSITY);
-	if (!t->cfg.pair_third)
-		for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
-			t->pairs[i] = t->pairs[i] != 0;
 }
 
 int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config *knobs,

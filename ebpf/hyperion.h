@@ -206,8 +206,12 @@ struct hyp_flow {
 #define HYP_T1_SIZE	      (1u << HYP_T1_BITS_MAX)
 #define HYP_BUCKET_BITS	      16 /* verification buckets */
 #define HYP_BUCKETS	      (1u << HYP_BUCKET_BITS)
-#define HYP_T2_SIZE	      65536 /* short signatures: one byte per bigram */
-#define HYP_PAIRS_SIZE	      65536 /* pair scan: one byte per bigram, see cfg.pair_third */
+#define HYP_T2_SIZE	      65536	 /* short signatures: one byte per bigram */
+#define HYP_PAIRS_SIZE	      65536	 /* pair scan: one byte per bigram */
+#define HYP_PAIRS3_SIZE	      (1u << 19) /* and per bigram and class of the third byte */
+/* The pairs3 slot of the window starting with 32-bit little-endian w: its
+ * first two bytes and the low three bits of the third. */
+#define HYP_PAIRS3_INDEX(w)   ((__u32)(w) & (HYP_PAIRS3_SIZE - 1))
 
 /*
  * The anchor hash: the masked window times HYP_HASH_MUL. Only the top bits
@@ -238,8 +242,8 @@ struct hyp_flow {
  * The pair scan (see ebpf/match.bpf.h): stage 1 on the bigram at each
  * offset, taken while it flags few blocks (ADAPT), the strict anchor hash
  * in between. As a compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick
- * OFF or ADAPT, and the pair table's kind (cfg.pair_third), from the set;
- * HYP_PAIRS_ON3 asks for the pair scan with the third byte's bit, always.
+ * OFF or ADAPT, and the pair table (cfg.pair_third), from the set;
+ * HYP_PAIRS_ON3 asks for the pair scan on pairs3[], always.
  */
 #define HYP_PAIRS_CHOOSE      0
 #define HYP_PAIRS_OFF	      1
@@ -278,7 +282,7 @@ struct hyp_config {
 	__u32 npatterns;
 	__u32 t1_mask;	 /* stage-1 slots - 1 */
 	__u8 pair_scan;	 /* HYP_PAIRS_OFF..HYP_PAIRS_STRICT */
-	__u8 pair_third; /* 0: pairs[] is 0 or 1 per bigram; 1: HYP_T1_NEXT_BIT of the third byte */
+	__u8 pair_third; /* 1: the pair scan reads pairs3[], else pairs[] */
 	__u8 _pad[2];
 	__u32 set_id; /* differs from the previous set's: per-CPU records restart */
 	__u32 _pad2;
@@ -313,13 +317,11 @@ struct hyp_pattern {
 
 struct hyp_tables {
 	struct hyp_config cfg;
-	__u8 t1[HYP_T1_SIZE]; /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
-	__u8 t2[HYP_T2_SIZE]; /* short signatures: HYP_T2_* */
-	/* per bigram: 1 if an anchor or a short signature starts so, else 0;
-	 * with cfg.pair_third, the HYP_T1_NEXT_BIT of the bytes that follow it
-	 * there (HYP_T1_ANY for 1- and 2-byte signatures) */
-	__u8 pairs[HYP_PAIRS_SIZE];
-	__u32 heads[HYP_BUCKETS]; /* bucket -> patterns */
+	__u8 t1[HYP_T1_SIZE];	      /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
+	__u8 t2[HYP_T2_SIZE];	      /* short signatures: HYP_T2_* */
+	__u8 pairs[HYP_PAIRS_SIZE];   /* 1 if an anchor or a short signature starts so, else 0 */
+	__u8 pairs3[HYP_PAIRS3_SIZE]; /* the same by HYP_PAIRS3_INDEX, for cfg.pair_third */
+	__u32 heads[HYP_BUCKETS];     /* bucket -> patterns */
 	struct hyp_pattern patterns[HYP_MAX_RULES];
 	__u16 pattern_rules[HYP_MAX_RULES]; /* rule indices, config order */
 	struct hyp_rule rules[HYP_MAX_RULES];

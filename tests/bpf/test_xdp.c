@@ -853,10 +853,10 @@ static void test_strict_hash(void)
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
-/* The pair scan that tests the third byte: the bigram "SI" of "SIGa" is
- * everywhere in "SIxSIx...", but never before a 'G' (nor a byte with its
- * low three bits): the bigram alone flags every block, with the third byte
- * none; matches are found either way. */
+/* The pair scan on the bigram and the third byte's class (pairs3): the
+ * bigram "SI" of "SIGa" is everywhere in "SIxSIx...", but never before a
+ * 'G' (nor a byte with its low three bits): the bigram alone flags every
+ * block, with the third byte none; matches are found either way. */
 static void test_pair_third(void)
 {
 	struct hyp_rule r = xrun_rule("SIGa", 4, 1);

@@ -98,33 +98,43 @@ static int all_reachable(const struct hyp_tables *t)
 }
 
 /* The pair table has the first bigram of every anchor and every bigram a
- * short pattern may start, and nothing else; with cfg.pair_third, the
- * bit of each third byte that follows it (all bits after a 1- or 2-byte
- * pattern). */
+ * short pattern may start, and nothing else; pairs3 the same with the low
+ * three bits of the third byte (any after a 1- or 2-byte pattern). */
 static int pairs_exact(const struct hyp_tables *t)
 {
-	static __u8 want[HYP_PAIRS_SIZE];
+	static __u8 want[HYP_PAIRS_SIZE], want3[HYP_PAIRS3_SIZE];
 
 	memset(want, 0, sizeof(want));
+	memset(want3, 0, sizeof(want3));
 	for (__u32 i = 0; i < t->cfg.npatterns; i++) {
 		const struct hyp_pattern *p = &t->patterns[i];
 		__u64 b = p->len >= 4 ? p->bytes >> (8 * p->anchor_pos) : p->bytes;
-		__u8 third = p->len == 1 || p->len == 2 ? 0xff : (__u8)(1u << ((b >> 16) & 7));
 
-		if (p->len == 1)
-			for (unsigned int x = 0; x < 256; x++)
-				want[(__u8)b | x << 8] = 0xff;
-		else
-			want[(__u16)b] |= third;
+		if (p->len >= 3) {
+			want[(__u16)b] = 1;
+			want3[HYP_PAIRS3_INDEX(b)] = 1;
+			continue;
+		}
+		for (__u32 x = 0; x < 256; x++) {
+			__u32 w = p->len == 1 ? ((__u32)b & 0xff) | x << 8 : (__u32)b & 0xffff;
+
+			want[w] = 1;
+			for (__u32 c = 0; c < 8; c++)
+				want3[w | c << 16] = 1;
+			if (p->len == 2)
+				break;
+		}
 	}
-	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++) {
-		if (!t->cfg.pair_third)
-			want[i] = want[i] != 0;
+	for (unsigned int i = 0; i < HYP_PAIRS_SIZE; i++)
 		if (want[i] != t->pairs[i]) {
 			diag("bigram %04x: pairs %u, expected %u", i, t->pairs[i], want[i]);
 			return 0;
 		}
-	}
+	for (unsigned int i = 0; i < HYP_PAIRS3_SIZE; i++)
+		if (want3[i] != t->pairs3[i]) {
+			diag("slot %05x: pairs3 %u, expected %u", i, t->pairs3[i], want3[i]);
+			return 0;
+		}
 	return 1;
 }
 
@@ -158,9 +168,10 @@ static void test_basics(void)
 	k.pair_scan = HYP_PAIRS_ON3;
 	ok(hyp_compile(r, 3, &k, &tables, &err) == 0 && tables.cfg.pair_scan == HYP_PAIRS_ON &&
 		   tables.cfg.pair_third && pairs_exact(&tables) &&
-		   tables.pairs['h' | 'a' << 8] == 1u << ('c' & 7) &&
-		   tables.pairs['a' | 'c' << 8] == 1u << ('k' & 7),
-	   "HYP_PAIRS_ON3: the pair scan always, its table with the third bytes' bits");
+		   tables.pairs3[HYP_PAIRS3_INDEX('h' | 'a' << 8 | 'c' << 16)] &&
+		   !tables.pairs3[HYP_PAIRS3_INDEX('h' | 'a' << 8 | 'd' << 16)] &&
+		   tables.pairs3[HYP_PAIRS3_INDEX('a' | 'c' << 8 | 'k' << 16)],
+	   "HYP_PAIRS_ON3: the pair scan always, on the bigram and the third byte's class");
 }
 
 static void test_shared_pattern(void)
