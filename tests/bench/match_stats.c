@@ -9,9 +9,10 @@
  *
  *   match_stats [-k random,text] [-n 100,1000,...] [-p PAYLOAD]
  *
- * pairs: the pair scan's bigram; hash: the anchor hash; strict: the hash
- * with the next byte's bit; bucket: the offsets that then reach a
- * verification bucket. Prints CSV on standard output.
+ * pairs: the pair scan's bigram; pairs3: the bigram and the third byte's
+ * class (cfg.pair_third); hash: the anchor hash; strict: the hash with the
+ * next byte's bit; bucket: the offsets that then reach a verification
+ * bucket. Prints CSV on standard output.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,8 +23,8 @@
 
 #define BLOCK 16 /* HYP_BLOCK */
 
-enum { PAIRS, HASH, STRICT, BUCKET, NSTAGES };
-static const char *const names[NSTAGES] = { "pairs", "hash", "strict", "bucket" };
+enum { PAIRS, PAIRS3, HASH, STRICT, BUCKET, NSTAGES };
+static const char *const names[NSTAGES] = { "pairs", "pairs3", "hash", "strict", "bucket" };
 
 static struct hyp_tables tables;
 
@@ -40,6 +41,8 @@ static unsigned int flags_at(const struct hyp_tables *t, const uint8_t *p)
 	v = t->t1[HYP_T1_INDEX(h, t->cfg.t1_mask)];
 	if (t->pairs[(uint16_t)w])
 		f |= 1u << PAIRS;
+	if (t->pairs3[HYP_PAIRS3_INDEX(w)])
+		f |= 1u << PAIRS3;
 	if (v)
 		f |= 1u << HASH;
 	if (v & HYP_T1_NEXT_BIT(p[t->cfg.anchor_len])) {

@@ -76,14 +76,16 @@ declare -A r64 b1k b10k rise
 	echo "The benchmark's payloads replayed against the compiled tables (match_stats):"
 	echo "the share of payload offsets each stage 1 flags, and of 16-offset blocks"
 	echo "holding one (a stage-2 call each)."
+	echo "pairs3: the bigram and the third byte's class, read where too many bigrams are set."
 	echo "bucket: offsets past the strict test whose verification bucket is not empty."
 	echo
-	echo "| traffic | signatures | pairs | hash | strict | bucket |"
-	echo "|---|---|---|---|---|---|"
+	echo "| traffic | signatures | pairs | pairs3 | hash | strict | bucket |"
+	echo "|---|---|---|---|---|---|---|"
 	awk -F, 'NR > 1 { v[$1 "," $2 "," $4] = sprintf("%s %% (%s %%)", $5, $6); if (!seen[$1 "," $2]++) k[++n] = $1 "," $2 }
 		 END { for (i = 1; i <= n; i++) { split(k[i], a, ",")
-			printf "| %s | %s | %s | %s | %s | %s |\n", a[1], a[2], v[k[i] ",pairs"], v[k[i] ",hash"],
-				v[k[i] ",strict"], v[k[i] ",bucket"] } }' "$D/stage1.csv"
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", a[1], a[2], v[k[i] ",pairs"],
+				v[k[i] ",pairs3"], v[k[i] ",hash"], v[k[i] ",strict"], v[k[i] ",bucket"] } }' \
+		"$D/stage1.csv"
 	echo
 	echo "Each cell: offsets (blocks)."
 	echo

@@ -32,20 +32,22 @@ awk -F, 'NR > 1 && !($5 > 0 && $7 > $5 && $10 <= $7 && $7 <= $11) { bad++ }
 ok $? "every row: floor > 0, Hyperion above the floor, the median within its spread"
 
 # match_stats: counts, so checked against what they count. The strict test
-# only narrows the hash's offsets, and a bucket is looked up only past it.
+# only narrows the hash's offsets, and a bucket is looked up only past it;
+# the third byte only narrows the bigram's.
 STATS=$BUILD/bench/match_stats
 if [ -x "$STATS" ]; then
 	"$STATS" -k random -n 100,1000 >"$CSV"
 	ok $? "match_stats runs"
 	[ "$(tail -n +2 "$CSV" | cut -d, -f4 | paste -sd' ')" = \
-		"pairs hash strict bucket pairs hash strict bucket" ]
-	ok $? "four stages for each case"
+		"pairs pairs3 hash strict bucket pairs pairs3 hash strict bucket" ]
+	ok $? "five stages for each case"
 	awk -F, 'NR > 1 { o[$4] = $5; b[$4] = $6 }
 		 NR > 1 && $4 == "bucket" {
 			for (s in o) if (o[s] < 0 || o[s] > 100 || b[s] < o[s] || b[s] > 100) bad++
-			if (!(o["bucket"] <= o["strict"] && o["strict"] <= o["hash"] && o["pairs"] > 0)) bad++ }
+			if (!(o["bucket"] <= o["strict"] && o["strict"] <= o["hash"] && o["pairs"] > 0 &&
+			      o["pairs3"] <= o["pairs"])) bad++ }
 		 END { exit bad > 0 }' "$CSV"
-	ok $? "shares within 0..100, blocks at least offsets, bucket <= strict <= hash"
+	ok $? "shares within 0..100, blocks at least offsets, bucket <= strict <= hash, pairs3 <= pairs"
 else
 	skip "match_stats" "no $STATS (make $STATS)"
 fi
