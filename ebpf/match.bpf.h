@@ -38,9 +38,9 @@
  *    3000 random signatures), with cfg.pair_third, the scan reads instead
  *    a 512 KiB table (pairs3) indexed by the bigram and the low three bits
  *    of the third byte, one 32-bit load and a mask (S1_PAIRS3): at 10,000
- *    random signatures it flags about 2 % of the offsets, and costs 0.93
- *    to 0.95 ns/byte where the anchor hash costs 1.45 (and the same test
- *    with the third byte's bit in a 64 KiB table, 1.05).
+ *    random signatures it flags about 2 % of the offsets, and costs about
+ *    0.97 ns/byte where the anchor hash costs 1.45 (and a test of the
+ *    third byte's bit in a 64 KiB table of bit masks, 1.05).
  *  - The strict hash, for the traffic that sent the pair scan to rest: the
  *    anchor hash that also tests, at each offset, the t1 bit of the byte
  *    after the anchor (HYP_T1_NEXT_BIT), which stage 2 would test first
@@ -323,7 +323,7 @@ __noinline int verify_bits_strict(struct hyp_scratch *s, const struct hyp_tables
 #define S1_SHORT  2 /* also 1..3-byte signatures: add the bigram table */
 #define S1_PAIRS  3 /* the pair scan: the bigram at each offset, no hash */
 #define S1_STRICT 4 /* S1_LONG4, and the next byte's bit (HYP_T1_NEXT_BIT) */
-#define S1_PAIRS3 5 /* S1_PAIRS, and the third byte's bit (cfg.pair_third) */
+#define S1_PAIRS3 5 /* S1_PAIRS on pairs3: the bigram and the third byte's class */
 
 /* table[index]. clang would copy the base to add the index to it; adding
  * the base to the index saves that instruction at every payload byte. */
