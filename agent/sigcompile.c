@@ -242,7 +242,8 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 		} else {
 			__u8 b0 = p->bytes & 0xff, b1 = (p->bytes >> 8) & 0xff;
 
-			for (__u32 x = 0; x < 256; x++) {
+			/* a 1-byte signature starts every bigram of its byte */
+			for (__u32 x = 0; x < (p->len == 1 ? 256u : 1u); x++) {
 				__u32 w = b0 | (p->len == 1 ? x : b1) << 8;
 
 				out->t2[w] = out->pairs[w] = 1;
@@ -250,8 +251,6 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
 				for (__u32 c = 0; c < 8; c++)
 					if (p->len != 3 || c == ((p->bytes >> 16) & 7))
 						out->pairs3[w | c << 16] = 1;
-				if (p->len != 1)
-					break;
 			}
 			out->cfg.has_short |= (__u8)(1u << (p->len - 1));
 		}
@@ -263,8 +262,10 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
  * most blocks whatever the traffic, and the pair scan on the bigram and
  * three bits of the third byte (pairs3) takes over while few of its slots
  * are set (2 % for 10,000): it costs more per offset, but its table is
- * 512 KiB where the hash's grows to 1 MiB. */
-#define HYP_PAIRS_MAX_DENSITY 5 /* percent of the pairs or pairs3 slots */
+ * 512 KiB where the hash's grows to 1 MiB. With 4 % of the offsets of
+ * random traffic flagged, 48 % of the 16-offset blocks are (1 - 0.96^16),
+ * just under the HYP_PAIRS_MAX_FLAGGED at which the scan would rest. */
+#define HYP_PAIRS_MAX_DENSITY 4 /* percent of the pairs or pairs3 slots */
 
 /* Numbers the sets compiled by this process (cfg.set_id). */
 static __u32 sets_compiled;
@@ -284,9 +285,9 @@ static void choose_pair_scan(struct hyp_tables *t, __u8 knob)
 		t->cfg.pair_scan = slots * 100 <= HYP_PAIRS3_SIZE * HYP_PAIRS_MAX_DENSITY
 					   ? HYP_PAIRS_ADAPT
 					   : HYP_PAIRS_OFF;
-	t->cfg.pair_third =
-		knob == HYP_PAIRS_ON3 ||
-		(knob != HYP_PAIRS_ON && bigrams * 100 > HYP_PAIRS_SIZE * HYP_PAIRS_MAX_DENSITY);
+	t->cfg.pair_third = knob == HYP_PAIRS_ON3 ||
+			    (t->cfg.pair_scan == HYP_PAIRS_ADAPT &&
+			     bigrams * 100 > HYP_PAIRS_SIZE * HYP_PAIRS_MAX_DENSITY);
 }
 
 int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config *knobs,

@@ -281,7 +281,7 @@ struct hyp_config {
 	__u32 nrules;
 	__u32 npatterns;
 	__u32 t1_mask;	 /* stage-1 slots - 1 */
-	__u8 pair_scan;	 /* HYP_PAIRS_OFF..HYP_PAIRS_STRICT */
+	__u8 pair_scan;	 /* as a knob HYP_PAIRS_*; compiled, OFF..STRICT */
 	__u8 pair_third; /* 1: the pair scan reads pairs3[], else pairs[] */
 	__u8 _pad[2];
 	__u32 set_id; /* differs from the previous set's: per-CPU records restart */
@@ -317,11 +317,14 @@ struct hyp_pattern {
 
 struct hyp_tables {
 	struct hyp_config cfg;
-	__u8 t1[HYP_T1_SIZE];	      /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
-	__u8 t2[HYP_T2_SIZE];	      /* short signatures: HYP_T2_* */
-	__u8 pairs[HYP_PAIRS_SIZE];   /* 1 if an anchor or a short signature starts so, else 0 */
-	__u8 pairs3[HYP_PAIRS3_SIZE]; /* the same by HYP_PAIRS3_INDEX, for cfg.pair_third */
-	__u32 heads[HYP_BUCKETS];     /* bucket -> patterns */
+	__u8 t1[HYP_T1_SIZE]; /* stage 1: anchor hash -> HYP_T1_NEXT_BIT */
+	__u8 t2[HYP_T2_SIZE]; /* short signatures: HYP_T2_* */
+	/* 1 if an anchor or a short signature starts so, else 0 (exactly: stage 1
+	 * shifts the value into the offset's bit); pairs3 the same by
+	 * HYP_PAIRS3_INDEX, read with cfg.pair_third */
+	__u8 pairs[HYP_PAIRS_SIZE];
+	__u8 pairs3[HYP_PAIRS3_SIZE];
+	__u32 heads[HYP_BUCKETS]; /* bucket -> patterns */
 	struct hyp_pattern patterns[HYP_MAX_RULES];
 	__u16 pattern_rules[HYP_MAX_RULES]; /* rule indices, config order */
 	struct hyp_rule rules[HYP_MAX_RULES];

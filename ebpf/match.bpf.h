@@ -33,14 +33,16 @@
  *    blocks and, past HYP_PAIRS_MAX_FLAGGED percent flagged, scans the next
  *    HYP_PAIRS_REST packets with the strict hash (below) before trying
  *    pairs again.
- *    The compiler (agent/sigcompile.c) enables it when at most
- *    HYP_PAIRS_MAX_DENSITY percent of the bigrams are set. Past that (about
- *    3000 random signatures), with cfg.pair_third, the scan reads instead
- *    a 512 KiB table (pairs3) indexed by the bigram and the low three bits
- *    of the third byte, one 32-bit load and a mask (S1_PAIRS3): at 10,000
- *    random signatures it flags about 2 % of the offsets, and costs about
- *    0.97 ns/byte where the anchor hash costs 1.45 (and a test of the
- *    third byte's bit in a 64 KiB table of bit masks, 1.05).
+ *    The compiler (agent/sigcompile.c) reads the bigram table while at
+ *    most HYP_PAIRS_MAX_DENSITY percent of the bigrams are set (about
+ *    2700 random signatures). Past that, with cfg.pair_third, the scan
+ *    reads instead a 512 KiB table (pairs3) indexed by the bigram and the
+ *    low three bits of the third byte, one 32-bit load and a mask
+ *    (S1_PAIRS3): at 10,000 random signatures it flags 1.9 % of the
+ *    offsets, and costs about 0.96 ns/byte where the anchor hash costs
+ *    1.45 (and a test of the third byte's bit in a 64 KiB table of bit
+ *    masks, 1.05). Past the same share of pairs3 slots, the compiler turns
+ *    the pair scan off (the anchor hash scans).
  *  - The strict hash, for the traffic that sent the pair scan to rest: the
  *    anchor hash that also tests, at each offset, the t1 bit of the byte
  *    after the anchor (HYP_T1_NEXT_BIT), which stage 2 would test first
@@ -66,18 +68,18 @@
  * Also measured on the development machine and rejected (README,
  * Performance): a 32-bit multiply-by-immediate hash (two instructions fewer
  * per offset, no measurable change: the same loop in native C takes 0.54
- * ns/byte, the JIT-compiled one 0.8; nor did a mask applied in place,
- * one x86 instruction fewer per offset); keeping stage-1 values per
- * offset for stage 2 (no measurable change); flags per quarter block for
- * the hash (slower on both kinds of traffic: stage 2's branch on the flag
- * costs more than the offsets it skips); stage 2 inlined into the chunk
- * for the pair scan (0.1 ns/byte slower, even where stage 2 seldom runs);
- * pairs3 for every set (0.83 ns/byte against 0.70 at 1000 random
- * signatures);
- * one stage-2 call per chunk instead of per block (0.9M verifier instructions); 3-byte
- * anchors at every second offset (42 % of offsets hit on text at 1000 word
- * signatures); anchors on the rarest bytes instead of the prefix (more
- * hits on text).
+ * ns/byte, the JIT-compiled one 0.8; nor did a mask applied in place, one
+ * x86 instruction fewer per offset); keeping each offset's stage-1 value
+ * for stage 2 to reuse instead of recomputing it (no measurable change;
+ * what paid was visiting only the flagged offsets, the masks above); flags
+ * per quarter block for the hash (slower on both kinds of traffic: stage
+ * 2's branch on the flag costs more than the offsets it skips); stage 2
+ * inlined into the chunk for the pair scan (0.1 ns/byte slower, even where
+ * stage 2 seldom runs); pairs3 for every set (0.83 ns/byte against 0.70 at
+ * 1000 random signatures); one stage-2 call per chunk instead of per block
+ * (0.9M verifier instructions); 3-byte anchors at every second offset (42 %
+ * of offsets hit on text at 1000 word signatures); anchors on the rarest
+ * bytes instead of the prefix (more hits on text).
  *
  * Precedence: if any applicable drop rule matches, the packet is dropped and
  * the reported rule is the drop match that starts first in the payload, ties
@@ -390,13 +392,7 @@ static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_table
 		 * to a stack that the whole call chain must keep within 512
 		 * bytes on 6.1 kernels (which round every frame up to 32). */
 #pragma unroll
-		for (int k = 0; k < HYP_BLOCK / 2; k++) {
-			acc |= S1(k);
-			if (k % 4 == 3)
-				asm volatile("" : "+r"(acc)::"memory");
-		}
-#pragma unroll
-		for (int k = HYP_BLOCK / 2; k < HYP_BLOCK; k++) {
+		for (int k = 0; k < HYP_BLOCK; k++) {
 			acc |= S1(k);
 			if (k % 4 == 3)
 				asm volatile("" : "+r"(acc)::"memory");
@@ -416,10 +412,11 @@ static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_ta
 
 	stage1(s, t, start, s->scan_stop, flavour);
 	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
+		__u16 bits;
+
 		if (start + b * HYP_BLOCK >= s->scan_stop)
 			break;
-		__u16 bits = s->hits[b];
-
+		bits = s->hits[b];
 		if (pairs) {
 			s->pair_blocks++;
 			s->pair_flagged += bits != 0;

@@ -771,28 +771,34 @@ static const char *last_reported(void)
 	return sig;
 }
 
-/* After the pair scan and the strict hash, stage 2 visits exactly the
- * offsets whose bit stage 1 set in the block's mask: a signature at each
- * offset of a block sets its own bit and is found; of two in one block,
- * the earlier is reported. */
+/* The per-offset masks of the pair scans and the strict hash: a signature
+ * at each offset of a block sets that offset's bit (and only it) and is
+ * found; of two in one block, the earlier is reported, and a drop after an
+ * alert wins; a block with 13 or 14 flagged offsets is walked to the
+ * match at its offset 12. */
 static void test_stage2_bits(void)
 {
 	static const struct {
 		__u8 mode;
 		const char *name;
-	} modes[] = { { HYP_PAIRS_ON, "pair scan" },
-		      { HYP_PAIRS_ON3, "pair scan with third byte" },
-		      { HYP_PAIRS_STRICT, "strict hash" } };
-	struct hyp_rule r[2] = { xrun_rule("SIGa", 4, 1), xrun_rule("SIGb", 4, 2) };
+		__u16 aaab; /* the mask of "aaab" at offset 12 of "aaaa..." */
+	} modes[] = { { HYP_PAIRS_ON, "pair scan", 0x3fff },
+		      { HYP_PAIRS_ON3, "pair scan with third byte", 0x1fff },
+		      { HYP_PAIRS_STRICT, "strict hash", 1u << 12 } };
+	struct hyp_rule r[4] = { xrun_rule("SIGa", 4, 1), xrun_rule("SIGb", 4, 2),
+				 xrun_rule("SIGc", 4, 3), xrun_rule("aaab", 4, 4) };
 	const size_t block = 1024 + 3 * 16; /* block 3 of the last chunk */
 	cpu_set_t all;
 
+	r[2].action = HYP_ACTION_ALERT;
 	pin_here(&all);
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 		struct hyp_config k = { .pair_scan = modes[m].mode };
 		unsigned int b;
+		__u16 mask;
+		int v;
 
-		xrun_rules(&x, r, 2, &k);
+		xrun_rules(&x, r, 4, &k);
 		for (b = 0; b < 16; b++)
 			if (fill_frames("x", "SIGa", block + b) != XDP_DROP ||
 			    strcmp(last_reported(), "SIGa") || last_chunk_hits(3) != 1u << b)
@@ -806,6 +812,16 @@ static void test_stage2_bits(void)
 			   last_chunk_hits(3) == (1u << 2 | 1u << 15),
 		   "%s: two signatures in a block (offsets 2 and 15), the earlier reported",
 		   modes[m].name);
+		ok(fill_frames("x", "SIGcxxxxxxxxxSIGa", block + 2) == XDP_DROP &&
+			   !strcmp(last_reported(), "SIGa") &&
+			   last_chunk_hits(3) == (1u << 2 | 1u << 15),
+		   "%s: an alert at offset 2 and a drop at 15 of a block: the drop reported",
+		   modes[m].name);
+		v = fill_frames("a", "aaab", block + 12);
+		mask = last_chunk_hits(3);
+		ok(v == XDP_DROP && !strcmp(last_reported(), "aaab") && mask == modes[m].aaab,
+		   "%s: 'aaab' at offset 12 of 'aaaa...': found, block mask %#x", modes[m].name,
+		   mask);
 	}
 	sched_setaffinity(0, sizeof(all), &all);
 }
@@ -874,6 +890,45 @@ static void test_pair_third(void)
 	ok(fill_frames("SIx", "SIGa", MIDDLE) == XDP_DROP && !strcmp(last_reported(), "SIGa"),
 	   "and it finds 'SIGa' among them");
 	ok(fill_frames("SIx", "SIGa", 1400 - 4) == XDP_DROP, "and in the last four bytes");
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
+/* The compiler's own choice of pairs3: 4000 random signatures set more
+ * bigrams than the bigram table may hold, and few pairs3 slots. On
+ * 'xyxy...' (a signature starts "xyx") it flags every block and rests on
+ * the strict hash, which still finds the signatures. */
+static void test_pair_third_adapt(void)
+{
+	static struct hyp_rule r[4000];
+	static char sigs[4000][HYP_SIG_LEN + 1];
+	struct hyp_config k = { .pair_scan = HYP_PAIRS_CHOOSE };
+	unsigned int seed = 7, missed = 0, tried = 0;
+	__u32 off, blocks;
+	cpu_set_t all;
+
+	for (unsigned int i = 0; i < 4000; i++) {
+		unsigned int len = 4 + (unsigned int)rand_r(&seed) % 5;
+
+		for (unsigned int j = 0; j < len; j++) /* no NUL: fill_frames() takes strings */
+			sigs[i][j] = (char)(1 + rand_r(&seed) % 255);
+		r[i] = xrun_rule(sigs[i], len, i);
+	}
+	strcpy(sigs[3999], "xyxq");
+	r[3999] = xrun_rule("xyxq", 4, 3999);
+	pin_here(&all);
+	ok(xrun_rules(&x, r, 4000, &k) == 0 && x.tables->cfg.pair_scan == HYP_PAIRS_ADAPT &&
+		   x.tables->cfg.pair_third,
+	   "4000 random signatures: the pair scan adapts, on pairs3");
+	pair_state(1, &off, &blocks);
+	ok(fill_frames("xy", NULL, 0) == XDP_PASS, "ten payloads of 'xyxy...' pass");
+	pair_state(0, &off, &blocks);
+	ok(off > 0, "pairs3 flagged every block: it rests (%u packets left)", off);
+	for (unsigned int i = 0; i < 3999; i += 37, tried++)
+		missed += fill_frames("x", sigs[i], MIDDLE) != XDP_DROP ||
+			  strcmp(last_reported(), sigs[i]);
+	pair_state(0, &off, &blocks);
+	ok(missed == 0 && off > 0, "while it rests, %u of %u signatures missed (%u packets left)",
+	   missed, tried, off);
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
@@ -951,6 +1006,7 @@ int main(void)
 	test_strict_hash();
 	test_stage2_bits();
 	test_pair_third();
+	test_pair_third_adapt();
 	test_many();
 	xrun_close(&x);
 	return done_testing();
