@@ -185,16 +185,23 @@ static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *lo
 	return 0;
 }
 
-/* Stage-1 slots: about 128 per long pattern, so that a random window hits
- * one in ~1 % of offsets at most, within HYP_T1_BITS_MIN..MAX. */
-static unsigned int t1_bits(const struct pat *pats, int np)
+/* Stage-1 slots, within HYP_T1_BITS_MIN..MAX: about 128 per long pattern,
+ * so that a random window hits one in ~1 % of offsets at most; 32 for a
+ * set that the strict hash can scan (4-byte anchors, no short signature),
+ * whose next-byte test turns away most of the extra hits, while the
+ * smaller table stays in the caches (text at 1000 word signatures: 1.30 to
+ * 1.39 ns/byte instead of 1.40 to 1.42). */
+static unsigned int t1_bits(const struct pat *pats, int np, unsigned int g)
 {
 	unsigned int bits = HYP_T1_BITS_MIN;
-	int nlong = 0;
+	int nlong = 0, nshort = 0, per;
 
-	for (int i = 0; i < np; i++)
+	for (int i = 0; i < np; i++) {
 		nlong += pats[i].len >= 4;
-	while (bits < HYP_T1_BITS_MAX && (1 << bits) < nlong * 128)
+		nshort += pats[i].len < 4;
+	}
+	per = g == 4 && !nshort ? 32 : 128;
+	while (bits < HYP_T1_BITS_MAX && (1 << bits) < nlong * per)
 		bits++;
 	return bits;
 }
@@ -340,7 +347,7 @@ int hyp_compile(const struct hyp_rule *rules, size_t n, const struct hyp_config 
 	out->cfg.max_anchor_pos = (__u8)maxp;
 	out->cfg.nrules = (__u32)n;
 	out->cfg.npatterns = (__u32)np;
-	out->cfg.t1_mask = (1u << t1_bits(pats, np)) - 1;
+	out->cfg.t1_mask = (1u << t1_bits(pats, np, g)) - 1;
 	for (int i = 0; i < np; i++)
 		if (pats[i].len >= 4)
 			out->cfg.has_long = 1;

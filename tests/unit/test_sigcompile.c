@@ -301,9 +301,39 @@ static void test_random(unsigned int n, unsigned int minlen, __u8 pairs, __u8 th
 	free(r);
 }
 
+/* The stage-1 table: 32 slots per pattern for a set the strict hash can
+ * scan (4-byte anchors, no short signature), else 128. */
+static void test_t1_size(void)
+{
+	static struct hyp_rule r[1001];
+	struct hyp_compile_error err;
+	char b[16];
+	int rc;
+
+	for (unsigned int i = 0; i < 1000; i++) {
+		snprintf(b, sizeof(b), "%04u", i);
+		r[i] = rule(b, 4, i);
+	}
+	rc = hyp_compile(r, 1000, &knobs, &tables, &err);
+	ok(rc == 0 && tables.cfg.t1_mask + 1 == 1u << 15,
+	   "1000 4-byte signatures: 32 K stage-1 slots (%u)", tables.cfg.t1_mask + 1);
+	r[1000] = rule("ab", 2, 1000);
+	rc = hyp_compile(r, 1001, &knobs, &tables, &err);
+	ok(rc == 0 && tables.cfg.t1_mask + 1 == 1u << 17, "and a 2-byte one: 128 K (%u)",
+	   tables.cfg.t1_mask + 1);
+	for (unsigned int i = 0; i < 1000; i++) {
+		snprintf(b, sizeof(b), "s%04u", i);
+		r[i] = rule(b, 5, i);
+	}
+	rc = hyp_compile(r, 1000, &knobs, &tables, &err);
+	ok(rc == 0 && tables.cfg.t1_mask + 1 == 1u << 17, "1000 5-byte signatures: 128 K (%u)",
+	   tables.cfg.t1_mask + 1);
+}
+
 int main(void)
 {
 	test_basics();
+	test_t1_size();
 	test_shared_pattern();
 	test_short();
 	test_errors();
