@@ -97,6 +97,7 @@
 #define HYPERION_MATCH_BPF_H
 
 #include "scratch.bpf.h"
+#include "low_bit.h"
 
 #define HYP_CHUNK     512 /* payload bytes per scan_chunk() call */
 #define HYP_BLOCK     16  /* stage-1 offsets per loop step (one branch each) */
@@ -273,21 +274,6 @@ __noinline int verify_block(struct hyp_scratch *s, const struct hyp_tables *t, _
 	return 0;
 }
 
-/* The index of the lowest set bit of a non-zero byte (BPF has no such
- * instruction, and clang 14 cannot expand __builtin_ctz for it). */
-/* clang-format off */
-static const __u8 low_bit[256] = {
-	0, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	6, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	7, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	6, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-	5, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0,
-};
-/* clang-format on */
-
 /* Stage 2 for the offsets off + k of the set bits k of bits, in payload
  * order, after the pair scan or the strict hash. Returns 0. */
 static __always_inline int verify_bits(struct hyp_scratch *s, const struct hyp_tables *t, __u64 off,
@@ -298,7 +284,7 @@ static __always_inline int verify_bits(struct hyp_scratch *s, const struct hyp_t
 
 		if (!bits)
 			break;
-		k = bits & 0xff ? low_bit[bits & 0xff] : 8 + low_bit[(bits >> 8) & 0xff];
+		k = bits & 0xff ? hyp_low_bit[bits & 0xff] : 8 + hyp_low_bit[(bits >> 8) & 0xff];
 		bits &= bits - 1;
 		if (off + k >= s->scan_stop)
 			break;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "low_bit.h"
 #include "sigcompile.h"
 #include "tap.h"
 
@@ -330,10 +331,22 @@ static void test_t1_size(void)
 	   tables.cfg.t1_mask + 1);
 }
 
+/* The matcher's lowest-set-bit table, entry by entry. */
+static void test_low_bit(void)
+{
+	unsigned int wrong = 0;
+
+	for (unsigned int i = 1; i < 256; i++)
+		wrong += hyp_low_bit[i] != __builtin_ctz(i);
+	ok(wrong == 0, "hyp_low_bit[i] is the lowest set bit of i for i = 1..255 (%u wrong)",
+	   wrong);
+}
+
 int main(void)
 {
 	test_basics();
 	test_t1_size();
+	test_low_bit();
 	test_shared_pattern();
 	test_short();
 	test_errors();
