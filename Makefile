@@ -198,7 +198,7 @@ check-e2e: all test-deps $(TOOLS)
 
 # A suite that cannot get a VM here (no qemu, no network for the first
 # kernel download) counts as skipped, saying why.
-check-kernel: test-deps $(addprefix $(BUILD)/tests/,test_xdp test_diff)
+check-kernel: all test-deps $(addprefix $(BUILD)/tests/,test_xdp test_diff corpus)
 	$(Q)BUILD=$(BUILD) tests/run-tests.sh $(KERNEL_TESTS)
 
 # The BPF object is embedded in the binary (libbpf skeleton). The
