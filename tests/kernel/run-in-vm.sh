@@ -11,7 +11,9 @@
 #   --cache DIR      where the kernel is kept (default build/kernel-cache in
 #                    the repository); it is fetched once with apt-get download
 #                    and extracted with dpkg-deb -x, never installed
-#   --timeout SECS   kill the VM after this long (default 120)
+#   --timeout SECS   kill the VM after this long (default 120); a guest that
+#                    shows no kernel output $RUN_IN_VM_BOOT_WAIT seconds
+#                    (default 30) after the BIOS is booted once more
 #   --mem MB         guest memory (default 1024)
 #   --cpus N         guest CPUs (default 2)
 #   --accel A        kvm, tcg (emulation) or auto (default, or
@@ -374,21 +376,48 @@ filter() {
 # timeout(1) runs qemu in a process group of its own, so that a ^C or a TERM
 # reaches qemu through cleanup(), which signals timeout; waiting in the
 # background lets those traps run at once.
-mkfifo "$tmp/console.fifo"
-timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${qaccel[@]}" -m "$mem" -smp "$cpus" \
-	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
-	-kernel "$kdir/boot/vmlinuz-$kver" -initrd "$tmp/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" \
-	</dev/null >"$tmp/console.fifo" 2>"$tmp/qemu.err" &
-qpid=$!
-tee "$tmp/console" <"$tmp/console.fifo" | filter &
-fpid=$!
-set +e
-wait "$fpid"
-wait "$qpid"
-qrc=$?
-set -e
-qpid=""
+#
+# Under emulation (tcg) a boot now and then makes no progress at all after
+# the BIOS: no kernel line, until the timeout. A guest that has not reached
+# its init (the KERNEL marker) within $boot_wait seconds, 10 times its usual
+# boot under emulation, is stopped and booted once more.
+boot_wait=${RUN_IN_VM_BOOT_WAIT:-30}
+boot() { # boot ATTEMPT: qemu and the console filter; sets qrc
+	rm -f "$tmp/console.fifo" "$tmp/no_boot"
+	mkfifo "$tmp/console.fifo"
+	timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${qaccel[@]}" -m "$mem" -smp "$cpus" \
+		-nographic -no-reboot -nodefaults -serial stdio -monitor none \
+		-kernel "$kdir/boot/vmlinuz-$kver" -initrd "$tmp/initramfs.gz" \
+		-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" \
+		</dev/null >"$tmp/console.fifo" 2>"$tmp/qemu.err" &
+	qpid=$!
+	tee "$tmp/console" <"$tmp/console.fifo" | filter &
+	fpid=$!
+	wpid=""
+	if [ "$1" -eq 1 ]; then
+		(
+			for _ in $(seq $((boot_wait * 10))); do
+				grep -q "$token KERNEL" "$tmp/console" 2>/dev/null && exit 0
+				sleep 0.1
+			done
+			: >"$tmp/no_boot"
+			kill "$qpid" 2>/dev/null
+		) &
+		wpid=$!
+	fi
+	set +e
+	wait "$fpid"
+	wait "$qpid"
+	qrc=$?
+	[ -z "$wpid" ] || { kill "$wpid" 2>/dev/null; wait "$wpid"; }
+	set -e
+	qpid=""
+}
+boot 1
+if [ -e "$tmp/no_boot" ] && [ ! -s "$tmp/status" ]; then
+	echo "# vm: no kernel output ${boot_wait}s after the BIOS: booting again" >&2
+	boot 2
+fi
 
 if [ -s "$tmp/status" ]; then
 	exit "$(cat "$tmp/status")"
