@@ -14,11 +14,12 @@ col() { # col FILE KIND SIGS PAYLOAD MATCH FIELD: one value of match.csv
 		 $1 == k && $2 == s && $3 == p && $4 == m { print $h[f] }' "$1"
 }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "not met" }'; }
+xfloor() { [ -n "$1" ] && echo "${1}x ($(verdict "$1" 2.0))" || echo "-"; } # against 2x the floor
 atleast() { awk -v v="$1" -v t="$2" 'BEGIN { print (v != "" && v >= t) ? "met" : "not met" }'; }
 tcol() { # tcol FILE SECTION CASE FIELD: one field of telemetry.csv
 	awk -F, -v s="$2" -v c="$3" -v f="$4" '$1 == s && $2 == c { print $f }' "$1"
 }
-declare -A r64 b1k b10k rise
+declare -A r64 f64 b1k b10k rise
 
 {
 	echo "# Hyperion benchmark results"
@@ -41,6 +42,7 @@ declare -A r64 b1k b10k rise
 	echo "|---|---|---|"
 	for k in random text; do
 		r64[$k]=$(col "$D/match.csv" $k 1000 64 none ratio_to_floor)
+		f64[$k]=$([ -e "$D/frame64.csv" ] && col "$D/frame64.csv" $k 1000 22 none ratio_to_floor)
 		b1k[$k]=$(col "$D/match.csv" $k 1000 1400 none ns_per_payload_byte)
 		b10k[$k]=$(col "$D/match.csv" $k 10000 1400 none ns_per_payload_byte)
 		n1=$(col "$D/match.csv" $k 1 1400 none hyperion_ns)
@@ -48,6 +50,7 @@ declare -A r64 b1k b10k rise
 		rise[$k]=$(awk -v a="$n1" -v b="$n10k" 'BEGIN { printf "%.0f", (b / a - 1) * 100 }')
 	done
 	echo "| 64-byte payload, 1000 signatures <= 2.0x floor | ${r64[random]}x ($(verdict "${r64[random]}" 2.0)) | ${r64[text]}x ($(verdict "${r64[text]}" 2.0)) |"
+	echo "| 64-byte frame (22-byte UDP payload), 1000 signatures <= 2.0x floor | $(xfloor "${f64[random]}") | $(xfloor "${f64[text]}") |"
 	echo "| 1400 bytes, 1000 signatures <= 0.8 ns/byte | ${b1k[random]} ($(verdict "${b1k[random]}" 0.8)) | ${b1k[text]} ($(verdict "${b1k[text]}" 0.8)) |"
 	echo "| 1400 bytes, 10,000 signatures <= 1.0 ns/byte | ${b10k[random]} ($(verdict "${b10k[random]}" 1.0)) | ${b10k[text]} ($(verdict "${b10k[text]}" 1.0)) |"
 	echo "| 1 -> 10,000 signatures at 1400 bytes: rise <= 20 % | ${rise[random]} % ($(verdict "${rise[random]}" 20)) | ${rise[text]} % ($(verdict "${rise[text]}" 20)) |"

@@ -5,8 +5,9 @@
 # (CSV, PNG plots, summary.md). Benchmarks never fail the test suite; this
 # script reports, it does not judge.
 #   1. per-packet cost with BPF_PROG_TEST_RUN (bench_match); stage 1 as
-#      chosen, the anchor hash alone and the strict hash in one run; how
-#      often each stage 1 flags work for stage 2 (match_stats)
+#      chosen, the anchor hash alone and the strict hash in one run; a
+#      64-byte frame; how often each stage 1 flags work for stage 2
+#      (match_stats)
 #   2. packets per second over veth against iptables (bench_pps)
 #   3. the telemetry pipeline (bench_telemetry.sh)
 set -u
@@ -27,6 +28,9 @@ echo "== 1. per-packet cost (BPF_PROG_TEST_RUN)"
 echo "== 1b. stage 1 as chosen against the anchor hash alone, side by side"
 "$BUILD/bench/bench_match" -n 1,100,1000,10000 -p 1400 -m off,choose,strict -o "$OUT/pairs.csv" |
 	tee "$OUT/pairs.txt"
+
+echo "== 1d. the target's 64-byte packet: a 64-byte frame, 22 bytes of UDP payload"
+"$BUILD/bench/bench_match" -n 1000 -p 22 -o "$OUT/frame64.csv" | tee "$OUT/frame64.txt"
 
 echo "== 1c. how often each stage 1 flags work for stage 2 (counts, not times)"
 "$BUILD/bench/match_stats" | tee "$OUT/stage1.csv"
