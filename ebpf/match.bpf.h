@@ -79,7 +79,11 @@
  * 1000 random signatures); one stage-2 call per chunk instead of per block
  * (0.9M verifier instructions); 3-byte anchors at every second offset (42 %
  * of offsets hit on text at 1000 word signatures); anchors on the rarest
- * bytes instead of the prefix (more hits on text).
+ * bytes instead of the prefix (more hits on text); for the strict hash, one
+ * hash of the anchor and the next byte's class (a 64-bit load and a mask
+ * instead of the next-byte test: stage 1 alone 0.17 to 0.29 ns/byte
+ * cheaper), which needs a t1 eight times larger for the same selectivity,
+ * as each slot then holds one (anchor, class) where a byte holds eight.
  *
  * Precedence: if any applicable drop rule matches, the packet is dropped and
  * the reported rule is the drop match that starts first in the payload, ties
