@@ -107,7 +107,8 @@ struct hyp_outputs {
 	size_t npending;
 	int console_color; /* HYP_COLOR_* it was started with */
 	uint32_t journald_queue;
-	uint64_t seq; /* per-boot sequence of delivered records */
+	uint64_t seq;	      /* per-boot sequence of delivered records */
+	const char *seq_file; /* where seq is kept across restarts; NULL: HYP_SEQ_FILE */
 };
 
 /* Starts the outputs cf enables. Returns 0 or a negative errno, logged. */

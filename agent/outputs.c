@@ -18,10 +18,15 @@ static const char *const out_names[HYP_OUT_MAX] = { "console", "journald", "sysl
 
 /* The last sequence number of this boot, so numbering carries on across
  * agent restarts (HYP_SEQ_FILE lives on a tmpfs cleared at boot). */
-static uint64_t load_seq(void)
+static const char *seq_file(const struct hyp_outputs *o)
+{
+	return o->seq_file ? o->seq_file : HYP_SEQ_FILE;
+}
+
+static uint64_t load_seq(const struct hyp_outputs *o)
 {
 	unsigned long long v = 0;
-	FILE *f = fopen(HYP_SEQ_FILE, "re");
+	FILE *f = fopen(seq_file(o), "re");
 
 	if (f) {
 		if (fscanf(f, "%llu", &v) != 1)
@@ -31,13 +36,13 @@ static uint64_t load_seq(void)
 	return v;
 }
 
-static void save_seq(uint64_t seq)
+static void save_seq(const struct hyp_outputs *o)
 {
-	FILE *f = fopen(HYP_SEQ_FILE, "we");
+	FILE *f = fopen(seq_file(o), "we");
 
 	if (!f)
 		return; /* no /run/hyperion: numbering restarts with the agent */
-	fprintf(f, "%llu\n", (unsigned long long)seq);
+	fprintf(f, "%llu\n", (unsigned long long)o->seq);
 	fclose(f);
 }
 
@@ -92,7 +97,7 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 	o->next = NULL;
 	o->npending = o->nspilled = 0;
 	if (!o->seq)
-		o->seq = load_seq();
+		o->seq = load_seq(o);
 	for (int i = 0; i < HYP_OUT_MAX; i++)
 		o->out[i].kind = i;
 	o->out[HYP_OUT_CONSOLE].enabled = console_wanted(cf);
@@ -154,7 +159,7 @@ void hyp_outputs_stop(struct hyp_outputs *o)
 		hyp_queue_destroy(&out->q);
 	}
 	fflush(stdout);
-	save_seq(o->seq);
+	save_seq(o);
 }
 
 int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf)

@@ -2,12 +2,22 @@
 /*
  * The outputs' pure parts: the RFC 5424 message and the journald fields of
  * every kind of record, byte for byte; the rate limiter's arithmetic; the
- * bounded queue.
+ * bounded queue. And the outputs started for real from a configuration
+ * (syslog to a UDP socket of the test's own, the console to /dev/null):
+ * which queue the event loop writes into, and the sequence file.
  */
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include "config.h"
 #include "output.h"
 #include "ratelimit.h"
 #include "tap.h"
@@ -353,6 +363,139 @@ static void test_outputs_direct(void)
 	hyp_queue_destroy(q);
 }
 
+/* A UDP socket on a free loopback port: the syslog output's receiver. */
+static int udp_receiver(int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timeval tv = { .tv_sec = 5 };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* Messages the receiver got, each checked for its sequenceId. */
+static int received(int fd, int n, unsigned long long first)
+{
+	char buf[2048], want[64];
+	int good = 0;
+
+	for (int i = 0; i < n; i++) {
+		ssize_t len = recv(fd, buf, sizeof(buf) - 1, 0);
+
+		if (len <= 0)
+			break;
+		buf[len] = 0;
+		snprintf(want, sizeof(want), "sequenceId=\"%llu\"", first + (unsigned long long)i);
+		good += strstr(buf, want) != NULL;
+	}
+	return good;
+}
+
+static unsigned long long seq_in(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Syslog over UDP to 127.0.0.1:port, and the console or not. */
+static void outputs_yaml(char *buf, size_t size, int console, int port)
+{
+	snprintf(buf, size,
+		 "interfaces: []\noutputs:\n  console:\n    enabled: %s\n"
+		 "  syslog:\n    enabled: true\n    transport: udp\n    target: \"127.0.0.1:%d\"\n",
+		 console ? "true" : "false", port);
+}
+
+static void emit_events(struct hyp_outputs *o, int n)
+{
+	struct hyp_record r = event(HYP_EVENT_DROP, "hack", 4);
+
+	for (int i = 0; i < n; i++) {
+		hyp_record_event(hyp_outputs_next(o), &r.ev);
+		hyp_outputs_emit_next(o);
+	}
+	hyp_outputs_flush(o);
+}
+
+/* hyp_outputs_start() with real outputs: one output gets the records in
+ * its queue's slots (direct), two get a copy each; the numbering goes on
+ * from the sequence file and is saved there when they stop. */
+static void test_outputs_start(void)
+{
+	static struct hyp_outputs o;
+	static struct hyp_config_file cf;
+	struct hyp_config_error err;
+	char seq_path[] = "/tmp/hyperion-seq-XXXXXX", yaml[512];
+	int port, rx = udp_receiver(&port), fd = mkstemp(seq_path), out_fd;
+
+	if (rx < 0 || fd < 0 || write(fd, "41\n", 3) != 3) {
+		ok(0, "a UDP receiver and a sequence file");
+		return;
+	}
+	close(fd);
+	outputs_yaml(yaml, sizeof(yaml), 0, port);
+	memset(&o, 0, sizeof(o));
+	o.seq_file = seq_path;
+	if (!ok(hyp_config_parse("t.yaml", yaml, strlen(yaml), 0, &cf, &err) == 0 &&
+			hyp_outputs_start(&o, &cf) == 0,
+		"syslog alone starts"))
+		goto out;
+	ok(o.direct == &o.out[HYP_OUT_SYSLOG].q && o.seq == 41,
+	   "one output: records go straight into its queue, numbered on from the file's 41");
+	emit_events(&o, 3);
+	ok(received(rx, 3, 42) == 3, "the receiver gets them, sequenceId 42..44");
+	hyp_outputs_stop(&o);
+	ok(seq_in(seq_path) == 44, "stopped: the file holds the last number (%llu)",
+	   seq_in(seq_path));
+	hyp_config_free(&cf);
+
+	/* the console too: its lines go to /dev/null, not into this TAP */
+	outputs_yaml(yaml, sizeof(yaml), 1, port);
+	fflush(stdout);
+	out_fd = dup(STDOUT_FILENO);
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+	if (hyp_config_parse("t.yaml", yaml, strlen(yaml), 0, &cf, &err) == 0 &&
+	    hyp_outputs_start(&o, &cf) == 0) {
+		int direct = o.direct != NULL, seq = (int)o.seq;
+
+		emit_events(&o, 2);
+		hyp_outputs_stop(&o);
+		fflush(stdout);
+		dup2(out_fd, STDOUT_FILENO);
+		ok(!direct && seq == 44,
+		   "two outputs: each gets a copy from the batch, numbered on");
+		ok(received(rx, 2, 45) == 2 && seq_in(seq_path) == 46,
+		   "syslog gets 45 and 46, the file then holds 46");
+	} else {
+		dup2(out_fd, STDOUT_FILENO);
+		ok(0, "syslog and the console start");
+	}
+	close(out_fd);
+	hyp_config_free(&cf);
+out:
+	close(rx);
+	unlink(seq_path);
+}
+
 /* Two threads through a small queue: bursts of 1..16 records, pauses on
  * both sides, the consumer blocked in peek(-1) between them. */
 #define QT_RECORDS 300000
@@ -457,6 +600,7 @@ int main(void)
 	test_queue();
 	test_queue_slots();
 	test_outputs_direct();
+	test_outputs_start();
 	test_queue_threads();
 	test_journald_stop();
 	return done_testing();
