@@ -230,6 +230,14 @@ static size_t send_batch(struct hyp_output *o, struct conn *k, char (*msgs)[HYP_
 	return done;
 }
 
+/* The first failure of a run of them is logged (errno says why). */
+static void went_down(struct hyp_output *o)
+{
+	if (!__atomic_exchange_n(&o->down, 1, __ATOMIC_RELAXED))
+		log_warning("syslog: %s does not take messages (%m); retrying with backoff",
+			    o->sl.target);
+}
+
 void *hyp_syslog_worker(void *arg)
 {
 	struct hyp_output *o = arg;
@@ -239,23 +247,30 @@ void *hyp_syslog_worker(void *arg)
 	struct conn k = { .fd = -1 };
 
 	while ((n = hyp_queue_peek(&o->q, &recs, BATCH, -1))) {
-		size_t done = 0;
+		size_t done;
 
+		if (reconnect(o, &k) < 0) {
+			/* the receiver is away: the records wait in the queue,
+			 * which counts what it has no room for */
+			went_down(o);
+			if (hyp_queue_sleep(&o->q, k.backoff_ms))
+				break; /* stopping: the stopper counts what is left */
+			continue;
+		}
 		for (size_t i = 0; i < n; i++)
 			lens[i] = frame(o, &recs[i], msgs[i]);
 		hyp_queue_release(&o->q, n); /* formatted: the slots can take new records */
-		if (reconnect(o, &k) >= 0)
-			done = send_batch(o, &k, msgs, lens, n);
+		done = send_batch(o, &k, msgs, lens, n);
 		__atomic_fetch_add(&o->sent, done, __ATOMIC_RELAXED);
 		if (done == n) {
 			__atomic_store_n(&o->down, 0, __ATOMIC_RELAXED);
 			hyp_queue_linger(&o->q, BATCH);
 			continue;
 		}
+		/* a batch the receiver refused, or took part of before the
+		 * connection broke: lost, and counted */
 		__atomic_fetch_add(&o->failed, n - done, __ATOMIC_RELAXED);
-		if (!__atomic_exchange_n(&o->down, 1, __ATOMIC_RELAXED))
-			log_warning("syslog: %s does not take messages (%m); retrying with backoff",
-				    o->sl.target);
+		went_down(o);
 		if (k.fd >= 0 && o->sl.transport != HYP_SYSLOG_UDP) {
 			close(k.fd); /* stream or unix: reconnect before the next batch */
 			k.fd = -1;

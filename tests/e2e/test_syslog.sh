@@ -5,7 +5,8 @@
 # namespace with only its RFC 5424 parser (rsyslog.rfc5424) and
 # mmpstrucdata writing JSON: every header field and every SD parameter of
 # every event, over UDP, octet-counted TCP and a unix datagram socket;
-# hostile signature bytes; the receiver killed mid-stream and restarted.
+# hostile signature bytes; the receiver killed mid-stream and restarted;
+# the receiver away when the agent starts.
 . "$(dirname "$0")/lib.sh"
 
 command -v rsyslogd >/dev/null || skip_all "rsyslogd is not installed"
@@ -173,5 +174,27 @@ ok $? "agent memory stays bounded (RSS ${rss} kB)"
 stop_agent
 [ "$AGENT_STATUS" = 0 ]
 ok $? "agent exits 0"
+
+# The receiver away when the agent starts (TCP): the messages wait in the
+# queue, and all of them arrive once it is back; none is counted lost.
+stop_rsyslog
+agent_conf tcp 127.0.0.1:5515 1000
+check "tcp, receiver away: agent starts" start_agent "$WORK/conf.yaml"
+MARK=$(wc -l <"$RS/out.json")
+send "a hack %n" -n 50
+sleep 1
+check "rsyslogd comes back" start_rsyslog
+held() { tail -n +"$((MARK + 1))" "$RS/out.json" | jq -s "$SD"' map(select(p.rule == "hack")) | length'; }
+for _ in $(seq 80); do # the backoff runs out (0.1, 0.2, 0.4 ... s), the queue drains
+	[ "$(held)" -ge 100 ] && break
+	sleep 0.1
+done
+n=$(held)
+[ "$n" = 100 ]
+ok $? "the 100 messages queued while the receiver was away all arrive ($n)"
+"$HYPERION" stats --json >"$WORK/away.json"
+[ "$(jq '.events.syslog.discarded' "$WORK/away.json")" = 0 ]
+ok $? "none of them is counted lost"
+stop_agent
 stop_rsyslog
 done_testing
