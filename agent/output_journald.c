@@ -84,6 +84,14 @@ void hyp_journal_fields(const struct hyp_record *r, struct hyp_journal_entry *e)
 #define BACKOFF_MAX_MS 5000
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
+/* Errors that say journald is away or behind, not that the entry is bad:
+ * the entry waits and is sent again. */
+static int journald_away(int err)
+{
+	return err == -ENOENT || err == -ECONNREFUSED || err == -EAGAIN || err == -ENOBUFS ||
+	       err == -ENOTCONN || err == -ECONNRESET;
+}
+
 void *hyp_journald_worker(void *arg)
 {
 	struct hyp_output *o = arg;
@@ -97,7 +105,7 @@ void *hyp_journald_worker(void *arg)
 		 * not exist at all: that is "away" too */
 		int absent = access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
 
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n;) {
 			int err = absent;
 
 			hyp_journal_fields(&recs[i], &e);
@@ -107,9 +115,15 @@ void *hyp_journald_worker(void *arg)
 				__atomic_fetch_add(&o->sent, 1, __ATOMIC_RELAXED);
 				__atomic_store_n(&o->down, 0, __ATOMIC_RELAXED);
 				backoff = 0;
+				i++;
 				continue;
 			}
-			__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
+			if (!journald_away(err)) { /* this entry, not journald: lost */
+				__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
+				log_warning("journald refused an entry: %s", strerror(-err));
+				i++;
+				continue;
+			}
 			if (!__atomic_exchange_n(&o->down, 1, __ATOMIC_RELAXED))
 				log_warning(
 					"journald does not take entries (%s); retrying with backoff",
@@ -117,14 +131,16 @@ void *hyp_journald_worker(void *arg)
 			backoff = backoff ? backoff * 2 : 50;
 			if (backoff > BACKOFF_MAX_MS)
 				backoff = BACKOFF_MAX_MS;
-			/* the batch stays queued while it waits: up to BATCH
-			 * slots fewer for new records, whose drops are counted */
+			/* the entry and the rest of the batch wait in the queue
+			 * (up to BATCH slots fewer for new records, whose drops
+			 * are counted), and the entry is sent again */
 			if (hyp_queue_sleep(&o->q, backoff)) {
 				/* stopping: the rest stays queued, and the stopper
 				 * counts it lost */
-				hyp_queue_release(&o->q, i + 1);
+				hyp_queue_release(&o->q, i);
 				return NULL;
 			}
+			absent = access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
 		}
 		hyp_queue_release(&o->q, n);
 		hyp_queue_linger(&o->q, BATCH);

@@ -586,6 +586,8 @@ static void test_journald_stop(void)
 	ok(o.sent + o.failed + left == 80,
 	   "journald worker stopped mid-batch: %llu sent + %llu failed + %zu left queued = 80",
 	   (unsigned long long)o.sent, (unsigned long long)o.failed, left);
+	ok(o.failed == 0, "journald away: its entries wait in the queue, none is lost (%llu)",
+	   (unsigned long long)o.failed);
 	hyp_queue_destroy(&o.q);
 }
 
