@@ -14,13 +14,15 @@
 #define YELLOW "\033[33m"
 #define RESET  "\033[0m"
 
+/* NO_COLOR (https://no-color.org): a non-empty value turns colour off where
+ * it would be automatic; the configuration's always and never win. */
 int hyp_console_use_color(int setting, FILE *f)
 {
 	const char *no = getenv("NO_COLOR");
 
-	if (setting == HYP_COLOR_NEVER || (no && *no))
-		return 0;
-	return setting == HYP_COLOR_ALWAYS || isatty(fileno(f));
+	if (setting != HYP_COLOR_AUTO)
+		return setting == HYP_COLOR_ALWAYS;
+	return !(no && *no) && isatty(fileno(f));
 }
 
 int hyp_fd_is_journal(int fd)

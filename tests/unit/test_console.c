@@ -63,6 +63,43 @@ static void test_addr(void)
 	ok(!strcmp(hyp_addr(1, a, mine), theirs), "IPv6 addresses by inet_ntop: %s", mine);
 }
 
+/* color: auto follows the terminal and NO_COLOR; always and never win. */
+static void test_color(void)
+{
+	int pty = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), tty = -1;
+	FILE *term = NULL, *null = fopen("/dev/null", "we");
+	const char *name;
+
+	if (pty >= 0 && !grantpt(pty) && !unlockpt(pty) && (name = ptsname(pty)))
+		tty = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty >= 0)
+		term = fdopen(tty, "w");
+	if (!term || !null) {
+		skip("no pseudo-terminal here", "colour on a terminal");
+	} else {
+		unsetenv("NO_COLOR");
+		ok(hyp_console_use_color(HYP_COLOR_AUTO, term) == 1 &&
+			   hyp_console_use_color(HYP_COLOR_AUTO, null) == 0,
+		   "auto: colour on a terminal, not in a file");
+		setenv("NO_COLOR", "", 1);
+		ok(hyp_console_use_color(HYP_COLOR_AUTO, term) == 1,
+		   "auto: an empty NO_COLOR is not set");
+		setenv("NO_COLOR", "1", 1);
+		ok(hyp_console_use_color(HYP_COLOR_AUTO, term) == 0,
+		   "auto: no colour with NO_COLOR set");
+		ok(hyp_console_use_color(HYP_COLOR_ALWAYS, null) == 1 &&
+			   hyp_console_use_color(HYP_COLOR_NEVER, term) == 0,
+		   "always and never win over the terminal and NO_COLOR");
+		unsetenv("NO_COLOR");
+	}
+	if (term)
+		fclose(term);
+	if (null)
+		fclose(null);
+	if (pty >= 0)
+		close(pty);
+}
+
 int main(void)
 {
 	struct hyp_ev e;
@@ -110,12 +147,7 @@ int main(void)
 			clean &= *p >= 0x20 && *p < 0x7f;
 	}
 	ok(clean, "every byte value gives a printable ASCII line");
-	unsetenv("NO_COLOR");
-	ok(hyp_console_use_color(HYP_COLOR_ALWAYS, stdout) == 1, "colour always");
-	setenv("NO_COLOR", "1", 1);
-	ok(hyp_console_use_color(HYP_COLOR_ALWAYS, stdout) == 0 &&
-		   hyp_console_use_color(HYP_COLOR_AUTO, stdout) == 0,
-	   "never with NO_COLOR set");
+	test_color();
 
 	/* standard output connected to the journal, as systemd says */
 	int fds[2], null = open("/dev/null", O_WRONLY | O_CLOEXEC);
