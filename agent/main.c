@@ -58,23 +58,24 @@ static int help(const char *cmd)
 	return HYP_EXIT_OK;
 }
 
-/* Options of run and check-config; returns -1 on a usage error. */
-static int parse_opts(int argc, char **argv, const char **config, int *json, int *condition,
-		      int *want_help)
+/* Options of every command (main() checks which belong to which); returns
+ * -1 on a usage error. *config_given: -c FILE or FILE. */
+static int parse_opts(int argc, char **argv, const char **config, int *config_given, int *json,
+		      int *condition, int *want_help)
 {
 	static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
 					      { "json", no_argument, NULL, 'j' },
 					      { "condition", no_argument, NULL, 'C' },
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
-	int c, config_given = 0;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			*config = optarg;
-			config_given = 1;
+			*config_given = 1;
 			break;
 		case 'j':
 			*json = 1;
@@ -89,8 +90,10 @@ static int parse_opts(int argc, char **argv, const char **config, int *json, int
 			return -1;
 		}
 	}
-	if (optind < argc && !config_given) /* check-config FILE, as in -c FILE */
+	if (optind < argc && !*config_given) { /* check-config FILE, as in -c FILE */
 		*config = argv[optind++];
+		*config_given = 1;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "hyperion: unexpected argument '%s'\n", argv[optind]);
 		return -1;
@@ -164,7 +167,7 @@ static int cmd_check(const char *config)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL, *config = HYP_CONFIG_DEFAULT;
-	int json = 0, condition = 0, want_help = 0;
+	int json = 0, condition = 0, want_help = 0, config_given = 0;
 
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, cmd ? stdout : stderr);
@@ -172,7 +175,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "--version"))
 		cmd = "version";
-	if (parse_opts(argc - 1, argv + 1, &config, &json, &condition, &want_help)) {
+	if (parse_opts(argc - 1, argv + 1, &config, &config_given, &json, &condition, &want_help)) {
 		fputs(usage_text, stderr);
 		return HYP_EXIT_CONFIG;
 	}
@@ -180,6 +183,14 @@ int main(int argc, char **argv)
 		return help(cmd);
 	if (condition && strcmp(cmd, "check-config")) {
 		fprintf(stderr, "hyperion: --condition is an option of check-config only\n");
+		return HYP_EXIT_CONFIG;
+	}
+	if (json && strcmp(cmd, "stats")) {
+		fprintf(stderr, "hyperion: --json is an option of stats only\n");
+		return HYP_EXIT_CONFIG;
+	}
+	if (config_given && (!strcmp(cmd, "stats") || !strcmp(cmd, "version"))) {
+		fprintf(stderr, "hyperion: %s reads no configuration file\n", cmd);
 		return HYP_EXIT_CONFIG;
 	}
 	if (!strcmp(cmd, "run"))
