@@ -117,6 +117,11 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf);
 /* Drains the queues (up to a second) and stops the threads. */
 void hyp_outputs_stop(struct hyp_outputs *o);
 
+/* Writes the last sequence number to the sequence file: when the outputs
+ * stop, and once a second meanwhile, so that after a crash numbering goes
+ * on from at most a second back. */
+void hyp_outputs_save_seq(const struct hyp_outputs *o);
+
 /* Whether cf would change the running outputs (a reload restarts them). */
 int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf);
 

@@ -36,7 +36,7 @@ static uint64_t load_seq(const struct hyp_outputs *o)
 	return v;
 }
 
-static void save_seq(const struct hyp_outputs *o)
+void hyp_outputs_save_seq(const struct hyp_outputs *o)
 {
 	FILE *f = fopen(seq_file(o), "we");
 
@@ -159,7 +159,7 @@ void hyp_outputs_stop(struct hyp_outputs *o)
 		hyp_queue_destroy(&out->q);
 	}
 	fflush(stdout);
-	save_seq(o);
+	hyp_outputs_save_seq(o);
 }
 
 int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf)

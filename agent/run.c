@@ -202,6 +202,7 @@ void hyp_agent_report(struct hyp_agent *a, int force)
 	hyp_outputs_flush(&a->outs); /* before the stats count what is queued */
 	if (!err)
 		write_stats(a, &sum);
+	hyp_outputs_save_seq(&a->outs);
 }
 
 static void on_tick(struct hyp_agent *a)

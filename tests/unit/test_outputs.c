@@ -461,6 +461,9 @@ static void test_outputs_start(void)
 	   "one output: records go straight into its queue, numbered on from the file's 41");
 	emit_events(&o, 3);
 	ok(received(rx, 3, 42) == 3, "the receiver gets them, sequenceId 42..44");
+	hyp_outputs_save_seq(&o);
+	ok(seq_in(seq_path) == 44, "saved while running, as the agent does once a second (%llu)",
+	   seq_in(seq_path));
 	hyp_outputs_stop(&o);
 	ok(seq_in(seq_path) == 44, "stopped: the file holds the last number (%llu)",
 	   seq_in(seq_path));
