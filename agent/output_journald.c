@@ -98,7 +98,7 @@ void *hyp_journald_worker(void *arg)
 	static __thread struct hyp_journal_entry e;
 	const struct hyp_record *recs;
 	int backoff = 0;
-	size_t n;
+	size_t n, refused = 0;
 
 	while ((n = hyp_queue_peek(&o->q, &recs, BATCH, -1))) {
 		/* sd_journal_sendv() reports success when journald's socket does
@@ -120,7 +120,10 @@ void *hyp_journald_worker(void *arg)
 			}
 			if (!journald_away(err)) { /* this entry, not journald: lost */
 				__atomic_fetch_add(&o->failed, 1, __ATOMIC_RELAXED);
-				log_warning("journald refused an entry: %s", strerror(-err));
+				if (!refused++)
+					log_warning("journald refused an entry (%s); such entries "
+						    "are counted lost",
+						    strerror(-err));
 				i++;
 				continue;
 			}
