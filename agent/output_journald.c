@@ -92,6 +92,13 @@ static int journald_away(int err)
 	       err == -ENOTCONN || err == -ECONNRESET;
 }
 
+/* sd_journal_sendv() reports success when journald's socket does not exist
+ * at all: that is "away" too. Returns -ENOENT then, else 0. */
+static int journald_absent(void)
+{
+	return access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
+}
+
 void *hyp_journald_worker(void *arg)
 {
 	struct hyp_output *o = arg;
@@ -101,9 +108,7 @@ void *hyp_journald_worker(void *arg)
 	size_t n, refused = 0;
 
 	while ((n = hyp_queue_peek(&o->q, &recs, BATCH, -1))) {
-		/* sd_journal_sendv() reports success when journald's socket does
-		 * not exist at all: that is "away" too */
-		int absent = access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
+		int absent = journald_absent();
 
 		for (size_t i = 0; i < n;) {
 			int err = absent;
@@ -143,7 +148,7 @@ void *hyp_journald_worker(void *arg)
 				hyp_queue_release(&o->q, i);
 				return NULL;
 			}
-			absent = access(JOURNAL_SOCKET, F_OK) ? -ENOENT : 0;
+			absent = journald_absent();
 		}
 		hyp_queue_release(&o->q, n);
 		hyp_queue_linger(&o->q, BATCH);

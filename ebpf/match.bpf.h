@@ -317,6 +317,12 @@ __noinline int verify_bits_strict(struct hyp_scratch *s, const struct hyp_tables
 #define S1_STRICT 4 /* S1_LONG4, and the next byte's bit (HYP_T1_NEXT_BIT) */
 #define S1_PAIRS3 5 /* S1_PAIRS on pairs3: the bigram and the third byte's class */
 
+/* Whether stage-1 flavour f is one of the two pair scans. */
+static __always_inline int pair_flavour(const int f)
+{
+	return f == S1_PAIRS || f == S1_PAIRS3;
+}
+
 /* table[index]. clang would copy the base to add the index to it; adding
  * the base to the index saves that instruction at every payload byte. */
 static __always_inline __u8 byte_at(const __u8 *table, __u64 index)
@@ -398,7 +404,7 @@ static __always_inline void stage1(struct hyp_scratch *s, const struct hyp_table
 static __always_inline int scan_chunk(struct hyp_scratch *s, const struct hyp_tables *t,
 				      __u32 start, const int flavour)
 {
-	const int pairs = flavour == S1_PAIRS || flavour == S1_PAIRS3;
+	const int pairs = pair_flavour(flavour);
 
 	stage1(s, t, start, s->scan_stop, flavour);
 	for (__u32 b = 0; b < HYP_CHUNK / HYP_BLOCK; b++) {
@@ -528,7 +534,7 @@ __noinline int match_payload(struct hyp_scratch *s, const struct hyp_tables *t)
 		else
 			scan_chunk_long(s, t, c * HYP_CHUNK);
 	}
-	if (flavour == S1_PAIRS || flavour == S1_PAIRS3)
+	if (pair_flavour(flavour))
 		review_pairs(s);
 	return 0;
 }
