@@ -109,6 +109,7 @@ struct hyp_outputs {
 	uint32_t journald_queue;
 	uint64_t seq;	      /* per-boot sequence of delivered records */
 	const char *seq_file; /* where seq is kept across restarts; NULL: HYP_SEQ_FILE */
+	uint64_t seq_saved;   /* seq as the file last had it */
 };
 
 /* Starts the outputs cf enables. Returns 0 or a negative errno, logged. */
@@ -117,10 +118,10 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf);
 /* Drains the queues (up to a second) and stops the threads. */
 void hyp_outputs_stop(struct hyp_outputs *o);
 
-/* Writes the last sequence number to the sequence file: when the outputs
- * stop, and once a second meanwhile, so that after a crash numbering goes
- * on from at most a second back. */
-void hyp_outputs_save_seq(const struct hyp_outputs *o);
+/* Writes the last sequence number to the sequence file, if it changed:
+ * when the outputs stop, and once a second meanwhile, so that after a crash
+ * numbering goes on from at most a second back. */
+void hyp_outputs_save_seq(struct hyp_outputs *o);
 
 /* Whether cf would change the running outputs (a reload restarts them). */
 int hyp_outputs_changed(const struct hyp_outputs *o, const struct hyp_config_file *cf);

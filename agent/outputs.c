@@ -36,14 +36,18 @@ static uint64_t load_seq(const struct hyp_outputs *o)
 	return v;
 }
 
-void hyp_outputs_save_seq(const struct hyp_outputs *o)
+void hyp_outputs_save_seq(struct hyp_outputs *o)
 {
-	FILE *f = fopen(seq_file(o), "we");
+	FILE *f;
 
+	if (o->seq == o->seq_saved)
+		return; /* an idle agent does not write every second */
+	f = fopen(seq_file(o), "we");
 	if (!f)
 		return; /* no /run/hyperion: numbering restarts with the agent */
 	fprintf(f, "%llu\n", (unsigned long long)o->seq);
-	fclose(f);
+	if (!fclose(f))
+		o->seq_saved = o->seq;
 }
 
 static void syslog_header(struct hyp_output *o, const struct hyp_syslog_config *c)
@@ -97,7 +101,7 @@ int hyp_outputs_start(struct hyp_outputs *o, const struct hyp_config_file *cf)
 	o->next = NULL;
 	o->npending = o->nspilled = 0;
 	if (!o->seq)
-		o->seq = load_seq(o);
+		o->seq = o->seq_saved = load_seq(o);
 	for (int i = 0; i < HYP_OUT_MAX; i++)
 		o->out[i].kind = i;
 	o->out[HYP_OUT_CONSOLE].enabled = console_wanted(cf);
