@@ -10,9 +10,9 @@
 #     through all windows, so both see the same machine; during the raw
 #     loop's windows the agent is stopped (SIGSTOP; the kernel counts what
 #     the full ring refuses).
-#  2. the agent to a real rsyslogd over UDP (as installed, and with its
-#     ring reader real-time: events.realtime_priority), and to a file (its
-#     console output), and 3. the pipeline users run today (iptables -m string +
+#  2. the agent to a real rsyslogd over UDP and over TCP (each as
+#     installed, and with its ring reader real-time:
+#     events.realtime_priority), and to a file (its console output), and 3. the pipeline users run today (iptables -m string +
 #     NFLOG + ulogd2 writing JSON to a file), on the same traffic, in
 #     alternating sweeps of offered rates: each one's lossless rate (the
 #     highest offered rate up to which nothing was lost: a rate that
@@ -33,6 +33,7 @@ PPS=$BUILD/bench/bench_pps
 ROUNDS=${TELEMETRY_ROUNDS:-5} # section 1
 SWEEPS=${TELEMETRY_SWEEPS:-3} # sections 2 and 3
 AGENT_RATES="100000 150000 200000 250000 300000" # events/s: 2 per packet
+TCP_RATES="250000 300000 350000 400000"
 FILE_RATES="200000 300000 400000 500000"
 ULOGD_RATES="25000 40000 50000 60000 75000 100000" # events/s: 1 per packet
 STEP_MS=1500				  # traffic per offered rate
@@ -165,6 +166,8 @@ global(workDirectory="$RS" maxMessageSize="8k")
 module(load="imudp" threads="1")
 ruleset(name="in" parser="rsyslog.rfc5424") { action(type="omfile" file="$RS/out.log") }
 input(type="imudp" address="127.0.0.1" port="5516" ruleset="in" rcvbufSize="8m")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="5517" ruleset="in")
 EOF
 bg b rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/pid"
 RSYSLOG=$LAST_PID
@@ -180,22 +183,21 @@ settled_lines() { # settled_lines FILE
 	echo "$b"
 }
 
-# One sweep of the agent, to rsyslogd over UDP (syslog; syslog-rt with
-# events.realtime_priority) or to a file (its console output, like ulogd2's
-# JSON file); prints its lossless rate.
-agent_sweep() { # agent_sweep ROUND syslog|syslog-rt|console RATES
-	local best=0 lossy=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=$2 l0=0 l1 kind=$2
-	if [ "$kind" != console ]; then
-		out=syslog
-		agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}"
-		[ "$kind" = syslog-rt ] && sed -i 's/^events:$/events:\n  realtime_priority: 10/' "$WORK/conf.yaml"
-	else
-		agent_conf "" && sed -i 's/enabled: false/enabled: true/' "$WORK/conf.yaml"
-	fi
+# One sweep of the agent, to rsyslogd over UDP (syslog) or TCP (syslog-tcp),
+# each also with events.realtime_priority (KIND-rt), or to a file (console:
+# its console output, like ulogd2's JSON file); prints its lossless rate.
+agent_sweep() { # agent_sweep ROUND KIND RATES
+	local best=0 lossy=0 j0 j1 e0 e1 sent gen kernel discarded recv silent out=syslog l0=0 l1 kind=$2
+	case $kind in
+	console) agent_conf "" && sed -i 's/enabled: false/enabled: true/' "$WORK/conf.yaml" && out=console ;;
+	syslog-tcp*) agent_conf "  syslog: {enabled: true, transport: tcp, target: \"127.0.0.1:5517\", queue_size: 100000}" ;;
+	*) agent_conf "  syslog: {enabled: true, transport: udp, target: \"127.0.0.1:5516\", queue_size: 100000}" ;;
+	esac
+	case $kind in *-rt) sed -i 's/^events:$/events:\n  realtime_priority: 10/' "$WORK/conf.yaml" ;; esac
 	start_agent "$WORK/conf.yaml" >&2 || { echo 0; return; }
 	# a refused real-time policy would measure the default setup: say so
-	[ "$kind" = syslog-rt ] && ! grep -q "SCHED_FIFO at priority 10" "$WORK/agent.err" &&
-		echo "$1" >>"$WORK/rt_refused"
+	case $kind in *-rt) grep -q "SCHED_FIFO at priority 10" "$WORK/agent.err" ||
+		echo "$kind $1" >>"$WORK/rt_refused" ;; esac
 	[ "$out" = syslog ] && lines "$RS/out.log" "$RSYSLOG" >/dev/null
 	for ev in $3; do
 		j0=$(stat_json) e0=$(rcvbuf_errors)
@@ -278,45 +280,69 @@ fi
 sleep 1
 : >"$WORK/sweeps"
 : >"$WORK/rt_refused"
-syslog_best="" rt_best="" file_best="" ulogd_best="" syslog_ratios="" rt_ratios="" file_ratios=""
+# per kind: its lossless rate in each sweep, and its ratio to ulogd2's
+declare -A best ratios
+KINDS="syslog syslog-rt syslog-tcp syslog-tcp-rt console"
+ulogd_best=""
 for round in $(seq "$SWEEPS"); do
-	a=$(agent_sweep "$round" syslog "$AGENT_RATES")
-	r=$(agent_sweep "$round" syslog-rt "$AGENT_RATES")
-	f=$(agent_sweep "$round" console "$FILE_RATES")
-	syslog_best="$syslog_best $a" rt_best="$rt_best $r" file_best="$file_best $f"
+	for kind in $KINDS; do
+		case $kind in
+		console) rates=$FILE_RATES ;;
+		syslog-tcp*) rates=$TCP_RATES ;;
+		*) rates=$AGENT_RATES ;;
+		esac
+		best[$kind]="${best[$kind]:-} $(agent_sweep "$round" "$kind" "$rates")"
+	done
 	if [ -n "$ULOGD" ]; then
 		u=$(ulogd_sweep "$round")
 		ulogd_best="$ulogd_best $u"
-		syslog_ratios="$syslog_ratios $(ratio "$a" "$u")" rt_ratios="$rt_ratios $(ratio "$r" "$u")"
-		file_ratios="$file_ratios $(ratio "$f" "$u")"
+		for kind in $KINDS; do
+			ratios[$kind]="${ratios[$kind]:-} $(ratio "${best[$kind]##* }" "$u")"
+		done
 	fi
 done
-agent_rows() { # agent_rows syslog|syslog-rt|console RATES WHERE
+label() { # label KIND: how the rows name it
+	case $1 in
+	syslog) echo "UDP to rsyslogd" ;;
+	syslog-rt) echo "UDP to rsyslogd (realtime_priority 10)" ;;
+	syslog-tcp) echo "TCP to rsyslogd" ;;
+	syslog-tcp-rt) echo "TCP to rsyslogd (realtime_priority 10)" ;;
+	console) echo "to a file" ;;
+	esac
+}
+agent_rows() { # agent_rows KIND RATES: each offered rate, then the lossless rate
+	local lbl silent_where="" how="highest offered rate with nothing lost" m
+	lbl=$(label "$1")
+	case $1 in syslog | syslog-rt) silent_where=" (rsyslogd's UDP receive buffer: silent)" ;; esac
 	for ev in $2; do
 		awk -v o="$1" -v ev="$ev" '$1 == o && $3 == ev {
 			n++; ok += ($5 == $4 && $6 + $7 + $8 == 0)
 			offered += $4; counted += $6 + $7; silent += $8 }
 			END { printf "%d %d %d %d %d\n", n, ok, offered, counted, silent }' "$WORK/sweeps" |
 			while read -r n ok offered counted silent; do
-				out agent "$3 offered $ev events/s" "$ok/$n" lossless \
-					"$offered events offered; $counted lost and counted by the agent (LOSS records); $silent sent but not written$4"
+				out agent "$lbl: offered $ev events/s" "$ok/$n" lossless \
+					"$offered events offered; $counted lost and counted by the agent (LOSS records); $silent sent but not written$silent_where"
 			done
 	done
+	case $1 in
+	*-rt)
+		how="the ring reader SCHED_FIFO"
+		grep -q "^$1 " "$WORK/rt_refused" &&
+			how="REFUSED in sweep(s) $(awk -v k="$1" '$1 == k { print $2 }' "$WORK/rt_refused" | paste -sd' '): the ring reader at the default policy there"
+		;;
+	console) how="its console output" ;;
+	esac
+	m=$(echo ${best[$1]} | tr ' ' '\n' | median)
+	[ "$m" = "${2##* }" ] && how="$how; the highest rate offered: at least this"
+	out agent "$lbl: lossless rate" "$m" events/s "$how; median of $SWEEPS sweeps:${best[$1]}"
 }
-agent_rows syslog "$AGENT_RATES" "UDP to rsyslogd:" " (rsyslogd's UDP receive buffer: silent)"
-out agent "UDP to rsyslogd: lossless rate" "$(echo $syslog_best | tr ' ' '\n' | median)" events/s \
-	"highest offered rate with nothing lost; median of $SWEEPS sweeps:$syslog_best"
-agent_rows syslog-rt "$AGENT_RATES" "UDP to rsyslogd (realtime_priority 10):" \
-	" (rsyslogd's UDP receive buffer: silent)"
-rt_how="the ring reader SCHED_FIFO"
-[ -s "$WORK/rt_refused" ] && rt_how="REFUSED in sweep(s) $(paste -sd' ' "$WORK/rt_refused"): the ring reader at the default policy there"
-out agent "UDP to rsyslogd (realtime_priority 10): lossless rate" \
-	"$(echo $rt_best | tr ' ' '\n' | median)" events/s \
-	"$rt_how; median of $SWEEPS sweeps:$rt_best"
-agent_rows console "$FILE_RATES" "to a file:" ""
-f=$(echo $file_best | tr ' ' '\n' | median)
-out agent "to a file: lossless rate" "$f" events/s \
-	"its console output; median of $SWEEPS sweeps:$file_best$([ "$f" = "${FILE_RATES##* }" ] && echo "; the highest rate offered: at least this")"
+for kind in $KINDS; do
+	case $kind in
+	console) agent_rows "$kind" "$FILE_RATES" ;;
+	syslog-tcp*) agent_rows "$kind" "$TCP_RATES" ;;
+	*) agent_rows "$kind" "$AGENT_RATES" ;;
+	esac
+done
 if [ -n "$ULOGD" ]; then
 	for ev in $ULOGD_RATES; do
 		awk -v ev="$ev" '$1 == "ulogd2" && $3 == ev { n++; ok += ($6 == $4); offered += $4; silent += $5 - $6 }
@@ -328,13 +354,16 @@ if [ -n "$ULOGD" ]; then
 	done
 	out ulogd2 "ulogd2 lossless rate" "$(echo $ulogd_best | tr ' ' '\n' | median)" events/s \
 		"iptables -m string + NFLOG + ulogd2 JSON to a file; median of $SWEEPS sweeps:$ulogd_best; lines of ulogd's own log about losses: $(grep -ciE 'los[st]|ENOBUFS|overrun' "$WORK/ulogd.log")"
-	out compare "agent to a file / ulogd2 lossless rate" "$(echo $file_ratios | tr ' ' '\n' | median)" ratio \
-		"the same kind of sink; per sweep:$file_ratios; spread $(echo $file_ratios | tr ' ' '\n' | spread); target >= 4"
-	out compare "agent UDP to rsyslogd / ulogd2 lossless rate" "$(echo $syslog_ratios | tr ' ' '\n' | median)" ratio \
-		"rsyslogd parsing and writing on the same 2 CPUs; per sweep:$syslog_ratios; spread $(echo $syslog_ratios | tr ' ' '\n' | spread)"
-	out compare "agent UDP to rsyslogd (realtime_priority 10) / ulogd2 lossless rate" \
-		"$(echo $rt_ratios | tr ' ' '\n' | median)" ratio \
-		"the ring reader SCHED_FIFO; per sweep:$rt_ratios; spread $(echo $rt_ratios | tr ' ' '\n' | spread)"
+	for kind in $KINDS; do
+		case $kind in
+		console) why="the same kind of sink; target >= 4" ;;
+		*-rt) why="the ring reader SCHED_FIFO; rsyslogd parsing and writing on the same 2 CPUs" ;;
+		*) why="rsyslogd parsing and writing on the same 2 CPUs" ;;
+		esac
+		out compare "agent $(label "$kind") / ulogd2 lossless rate" \
+			"$(echo ${ratios[$kind]} | tr ' ' '\n' | median)" ratio \
+			"$why; per sweep:${ratios[$kind]}; spread $(echo ${ratios[$kind]} | tr ' ' '\n' | spread)"
+	done
 	kill "$ULOGD"
 	in_b iptables -F INPUT
 fi
