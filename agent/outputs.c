@@ -5,6 +5,7 @@
  * of what each could not deliver.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +37,27 @@ static uint64_t load_seq(const struct hyp_outputs *o)
 	return v;
 }
 
+/* Written beside the file and renamed over it: an agent killed while
+ * writing leaves the old number, never an empty file (numbering from 0). */
 void hyp_outputs_save_seq(struct hyp_outputs *o)
 {
+	char tmp[PATH_MAX];
 	FILE *f;
+	int err;
 
 	if (o->seq == o->seq_saved)
 		return; /* an idle agent does not write every second */
-	f = fopen(seq_file(o), "we");
+	if (snprintf(tmp, sizeof(tmp), "%s.new", seq_file(o)) >= (int)sizeof(tmp))
+		return;
+	f = fopen(tmp, "we");
 	if (!f)
 		return; /* no /run/hyperion: numbering restarts with the agent */
 	fprintf(f, "%llu\n", (unsigned long long)o->seq);
-	if (!fclose(f))
+	err = fclose(f);
+	if (!err && !rename(tmp, seq_file(o)))
 		o->seq_saved = o->seq;
+	else
+		unlink(tmp);
 }
 
 static void syslog_header(struct hyp_output *o, const struct hyp_syslog_config *c)

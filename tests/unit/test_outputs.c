@@ -6,6 +6,7 @@
  * (syslog to a UDP socket of the test's own, the console to /dev/null):
  * which queue the event loop writes into, and the sequence file.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -471,9 +472,17 @@ static void test_outputs_start(void)
 	   "one output: records go straight into its queue, numbered on from the file's 41");
 	emit_events(&o, 3);
 	ok(received(rx, 3, 42) == 3, "the receiver gets them, sequenceId 42..44");
+	fd = open(seq_path, O_RDONLY | O_CLOEXEC); /* the file as it was */
 	hyp_outputs_save_seq(&o);
 	ok(seq_in(seq_path) == 44, "saved while running, as the agent does once a second (%llu)",
 	   seq_in(seq_path));
+	memset(yaml, 0, sizeof(yaml));
+	ok(fd >= 0 && read(fd, yaml, sizeof(yaml) - 1) == 3 && !strcmp(yaml, "41\n"),
+	   "a new file renamed over the old one, never truncated in place");
+	if (fd >= 0)
+		close(fd);
+	snprintf(yaml, sizeof(yaml), "%s.new", seq_path);
+	ok(access(yaml, F_OK) && errno == ENOENT, "nothing left beside it");
 	set_seq(seq_path, 7);
 	hyp_outputs_save_seq(&o);
 	ok(seq_in(seq_path) == 7, "not written again while no record was numbered");
