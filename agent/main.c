@@ -21,7 +21,7 @@ static const char usage_text[] =
 	"NIC with XDP, and reports what it saw.\n"
 	"\n"
 	"Commands:\n"
-	"  run [-c FILE]           load, attach and report events until SIGINT/SIGTERM;\n"
+	"  run [[-c] FILE]         load, attach and report events until SIGINT/SIGTERM;\n"
 	"                          SIGHUP reloads the configuration\n"
 	"  check-config [--condition] [[-c] FILE]\n"
 	"                          validate the configuration only\n"
@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"Exit status: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n";
 
 static const char *const command_help[][2] = {
-	{ "run", "Usage: hyperion run [-c FILE]\n\n"
+	{ "run", "Usage: hyperion run [[-c] FILE]\n\n"
 		 "Loads the XDP program on every interface of FILE (default " HYP_CONFIG_DEFAULT
 		 "),\ncompiles its signatures, attaches, and writes one line per event until\n"
 		 "SIGINT or SIGTERM, which detach everywhere. SIGHUP reloads FILE: an invalid\n"

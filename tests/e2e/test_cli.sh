@@ -69,4 +69,13 @@ ok $? "check-config --condition, no interface listed: exit 1, saying so"
 run_cli check-config --condition "$WORK/missing.yaml"
 [ $RC = 0 ]
 ok $? "check-config --condition, a file that cannot be read: exit 0 (run reports it)"
+
+# run takes FILE with or without -c, and refuses one listing no interface
+# with 2 before it loads anything (so no root needed here)
+for args in "run $WORK/none.yaml" "run -c $WORK/none.yaml"; do
+	# shellcheck disable=SC2086 # the words of args
+	run_cli $args
+	[ $RC = 2 ] && grep -q "none.yaml" "$WORK/err"
+	ok $? "$args: exit 2, naming the file"
+done
 done_testing
