@@ -59,9 +59,9 @@ static int help(const char *cmd)
 }
 
 /* Options of every command (main() checks which belong to which); returns
- * -1 on a usage error. *config_given: -c FILE or FILE. */
-static int parse_opts(int argc, char **argv, const char **config, int *config_given, int *json,
-		      int *condition, int *want_help)
+ * -1 on a usage error. *config_given: -c FILE, or FILE where takes_file. */
+static int parse_opts(int argc, char **argv, int takes_file, const char **config, int *config_given,
+		      int *json, int *condition, int *want_help)
 {
 	static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
 					      { "json", no_argument, NULL, 'j' },
@@ -90,7 +90,7 @@ static int parse_opts(int argc, char **argv, const char **config, int *config_gi
 			return -1;
 		}
 	}
-	if (optind < argc && !*config_given) { /* check-config FILE, as in -c FILE */
+	if (takes_file && optind < argc && !*config_given) { /* run FILE, as in -c FILE */
 		*config = argv[optind++];
 		*config_given = 1;
 	}
@@ -167,7 +167,7 @@ static int cmd_check(const char *config)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL, *config = HYP_CONFIG_DEFAULT;
-	int json = 0, condition = 0, want_help = 0, config_given = 0;
+	int json = 0, condition = 0, want_help = 0, config_given = 0, takes_file;
 
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, cmd ? stdout : stderr);
@@ -175,7 +175,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "--version"))
 		cmd = "version";
-	if (parse_opts(argc - 1, argv + 1, &config, &config_given, &json, &condition, &want_help)) {
+	takes_file = !strcmp(cmd, "run") || !strcmp(cmd, "check-config");
+	if (!takes_file && strcmp(cmd, "stats") && strcmp(cmd, "version")) {
+		fprintf(stderr, "hyperion: unknown command '%s'\n\n%s", cmd, usage_text);
+		return HYP_EXIT_CONFIG;
+	}
+	if (parse_opts(argc - 1, argv + 1, takes_file, &config, &config_given, &json, &condition,
+		       &want_help)) {
 		fputs(usage_text, stderr);
 		return HYP_EXIT_CONFIG;
 	}
@@ -189,7 +195,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hyperion: --json is an option of stats only\n");
 		return HYP_EXIT_CONFIG;
 	}
-	if (config_given && (!strcmp(cmd, "stats") || !strcmp(cmd, "version"))) {
+	if (config_given && !takes_file) {
 		fprintf(stderr, "hyperion: %s reads no configuration file\n", cmd);
 		return HYP_EXIT_CONFIG;
 	}
@@ -199,10 +205,6 @@ int main(int argc, char **argv)
 		return condition ? cmd_condition(config) : cmd_check(config);
 	if (!strcmp(cmd, "stats"))
 		return hyp_stats(json) ? HYP_EXIT_FAILURE : HYP_EXIT_OK;
-	if (!strcmp(cmd, "version")) {
-		printf("hyperion %s\n", HYP_VERSION);
-		return HYP_EXIT_OK;
-	}
-	fprintf(stderr, "hyperion: unknown command '%s'\n\n%s", cmd, usage_text);
-	return HYP_EXIT_CONFIG;
+	printf("hyperion %s\n", HYP_VERSION); /* version */
+	return HYP_EXIT_OK;
 }

@@ -50,6 +50,9 @@ run --condition|--condition is an option of check-config only
 stats -c /etc/hyperion.yaml|stats reads no configuration file
 version -c /etc/hyperion.yaml|version reads no configuration file
 check-config a b|unexpected argument 'b'
+version foo|unexpected argument 'foo'
+stats foo|unexpected argument 'foo'
+bogus foo|unknown command 'bogus'
 run --bogus|Usage: hyperion COMMAND
 LIST
 
