@@ -31,31 +31,41 @@ static const char usage_text[] =
 	"FILE defaults to " HYP_CONFIG_DEFAULT ". `hyperion COMMAND --help` for more.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n";
 
-static const char *const command_help[][2] = {
-	{ "run", "Usage: hyperion run [[-c] FILE]\n\n"
-		 "Loads the XDP program on every interface of FILE (default " HYP_CONFIG_DEFAULT
-		 "),\ncompiles its signatures, attaches, and writes one line per event until\n"
-		 "SIGINT or SIGTERM, which detach everywhere. SIGHUP reloads FILE: an invalid\n"
-		 "file leaves the running rules in place.\n" },
-	{ "check-config",
+/* The commands: their name, whether they read a configuration file (given
+ * with -c, or as their one bare argument) and their --help. */
+struct command {
+	const char *name;
+	int takes_file;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "run", 1,
+	  "Usage: hyperion run [[-c] FILE]\n\n"
+	  "Loads the XDP program on every interface of FILE (default " HYP_CONFIG_DEFAULT
+	  "),\ncompiles its signatures, attaches, and writes one line per event until\n"
+	  "SIGINT or SIGTERM, which detach everywhere. SIGHUP reloads FILE: an invalid\n"
+	  "file leaves the running rules in place.\n" },
+	{ "check-config", 1,
 	  "Usage: hyperion check-config [--condition] [[-c] FILE]\n\n"
 	  "Validates FILE (default " HYP_CONFIG_DEFAULT ") and exits 0 when it is valid,\n"
 	  "2 when it is not, printing why.\n\n"
 	  "--condition is for systemd's ExecCondition=: exits 1 when FILE lists no\n"
 	  "interface (nothing to filter: the start is skipped, not failed), else 0,\n"
 	  "leaving any other fault of FILE to `hyperion run` to report.\n" },
-	{ "stats", "Usage: hyperion stats [--json]\n\n"
-		   "Prints the counters and per-signature hits of the running agent, read\n"
-		   "from its maps pinned under " HYP_PIN_ROOT ".\n" },
-	{ "version", "Usage: hyperion version\n" },
+	{ "stats", 0,
+	  "Usage: hyperion stats [--json]\n\n"
+	  "Prints the counters and per-signature hits of the running agent, read\n"
+	  "from its maps pinned under " HYP_PIN_ROOT ".\n" },
+	{ "version", 0, "Usage: hyperion version\n" },
 };
 
-static int help(const char *cmd)
+static const struct command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(command_help) / sizeof(command_help[0]); i++)
-		if (!strcmp(cmd, command_help[i][0]))
-			fputs(command_help[i][1], stdout);
-	return HYP_EXIT_OK;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
 }
 
 /* Options of every command (main() checks which belong to which); returns
@@ -167,7 +177,8 @@ static int cmd_check(const char *config)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL, *config = HYP_CONFIG_DEFAULT;
-	int json = 0, condition = 0, want_help = 0, config_given = 0, takes_file;
+	int json = 0, condition = 0, want_help = 0, config_given = 0;
+	const struct command *c;
 
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, cmd ? stdout : stderr);
@@ -175,18 +186,20 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "--version"))
 		cmd = "version";
-	takes_file = !strcmp(cmd, "run") || !strcmp(cmd, "check-config");
-	if (!takes_file && strcmp(cmd, "stats") && strcmp(cmd, "version")) {
+	c = find_command(cmd);
+	if (!c) {
 		fprintf(stderr, "hyperion: unknown command '%s'\n\n%s", cmd, usage_text);
 		return HYP_EXIT_CONFIG;
 	}
-	if (parse_opts(argc - 1, argv + 1, takes_file, &config, &config_given, &json, &condition,
+	if (parse_opts(argc - 1, argv + 1, c->takes_file, &config, &config_given, &json, &condition,
 		       &want_help)) {
 		fputs(usage_text, stderr);
 		return HYP_EXIT_CONFIG;
 	}
-	if (want_help)
-		return help(cmd);
+	if (want_help) {
+		fputs(c->help, stdout);
+		return HYP_EXIT_OK;
+	}
 	if (condition && strcmp(cmd, "check-config")) {
 		fprintf(stderr, "hyperion: --condition is an option of check-config only\n");
 		return HYP_EXIT_CONFIG;
@@ -195,7 +208,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hyperion: --json is an option of stats only\n");
 		return HYP_EXIT_CONFIG;
 	}
-	if (config_given && !takes_file) {
+	if (config_given && !c->takes_file) {
 		fprintf(stderr, "hyperion: %s reads no configuration file\n", cmd);
 		return HYP_EXIT_CONFIG;
 	}

@@ -53,6 +53,7 @@ check-config a b|unexpected argument 'b'
 version foo|unexpected argument 'foo'
 stats foo|unexpected argument 'foo'
 bogus foo|unknown command 'bogus'
+bogus --help|unknown command 'bogus'
 run --bogus|Usage: hyperion COMMAND
 LIST
 
@@ -78,7 +79,7 @@ ok $? "check-config --condition, a file that cannot be read: exit 0 (run reports
 for args in "run $WORK/none.yaml" "run -c $WORK/none.yaml"; do
 	# shellcheck disable=SC2086 # the words of args
 	run_cli $args
-	[ $RC = 2 ] && grep -q "none.yaml" "$WORK/err"
-	ok $? "$args: exit 2, naming the file"
+	[ $RC = 2 ] && grep -q "none.yaml lists no interfaces" "$WORK/err"
+	ok $? "$args: exit 2, the file read: it lists no interfaces"
 done
 done_testing
