@@ -617,6 +617,28 @@ static void test_journald_stop(void)
 	hyp_queue_destroy(&o.q);
 }
 
+/* A save that cannot replace the file (here a directory stands in its
+ * place) leaves nothing beside it and is tried again at the next save. */
+static void test_seq_save_fails(void)
+{
+	static struct hyp_outputs o;
+	char dir[] = "/tmp/hyperion-seq-XXXXXX", tmp[64];
+
+	if (!ok(mkdtemp(dir) != NULL, "a directory where the sequence file goes"))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.new", dir);
+	memset(&o, 0, sizeof(o));
+	o.seq_file = dir;
+	o.seq = 5;
+	hyp_outputs_save_seq(&o);
+	ok(o.seq_saved == 0 && access(tmp, F_OK) && errno == ENOENT,
+	   "rename refused: not counted as saved, nothing left beside it");
+	rmdir(dir);
+	hyp_outputs_save_seq(&o);
+	ok(o.seq_saved == 5 && seq_in(dir) == 5, "the next save writes it (%llu)", seq_in(dir));
+	unlink(dir);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -629,6 +651,7 @@ int main(void)
 	test_queue_slots();
 	test_outputs_direct();
 	test_outputs_start();
+	test_seq_save_fails();
 	test_queue_threads();
 	test_journald_stop();
 	return done_testing();
