@@ -23,9 +23,7 @@
 #     under flood.
 # Writes CSV lines to $1 (default stdout) and prints a readable summary.
 # It reports, it does not judge: nothing here fails a test suite.
-if [ -z "${HYP_IN_MNTNS:-}" ] && [ "$(id -u)" -eq 0 ]; then
-	HYP_IN_MNTNS=1 exec unshare --mount --propagation private "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/mntns.sh"
 . "$(dirname "$0")/../e2e/lib.sh"
 CSV=${1:-/dev/stdout}
 RAWSEND=$BUILD/bench/rawsend
@@ -47,7 +45,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 setup_net || exit 1
 # journald and rsyslog of our own, as in the e2e tests
-for d in /run/systemd/journal /run/log; do mkdir -p "$d" && mount -t tmpfs tmpfs "$d"; done
+for d in /run/systemd/journal /run/log; do tmpfs_at "$d"; done
 printf '[Journal]\nStorage=volatile\nRateLimitBurst=0\nReadKMsg=no\nForwardToSyslog=no\nRuntimeMaxUse=64M\n' \
 	>"$WORK/journald.conf"
 mount --bind "$WORK/journald.conf" /etc/systemd/journald.conf

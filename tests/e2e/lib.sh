@@ -25,6 +25,21 @@ IF_A=hya$ID
 IF_B=hyb$ID
 WORK=$(mktemp -d /tmp/hyperion-e2e.XXXXXX)
 PIDS=""
+MOUNTED="" MADE_DIRS=""
+
+# tmpfs_at DIR: an empty tmpfs at DIR, in the script's private mount
+# namespace (tests/lib/mntns.sh). The directories made on the host's file
+# system to mount on are removed again at exit.
+tmpfs_at() {
+	local d=$1 made=""
+	while [ ! -d "$d" ]; do # deepest first
+		made="$made $d"
+		d=$(dirname "$d")
+	done
+	mkdir -p "$1" || return 1
+	MADE_DIRS="$made $MADE_DIRS"
+	mount -t tmpfs tmpfs "$1" && MOUNTED="$1 $MOUNTED"
+}
 
 cleanup() {
 	for p in $PIDS; do
@@ -35,6 +50,12 @@ cleanup() {
 	done
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
+	for m in $MOUNTED; do
+		umount "$m" 2>/dev/null
+	done
+	for d in $MADE_DIRS; do
+		rmdir "$d" 2>/dev/null
+	done
 	rm -rf "/sys/fs/bpf/hyperion/$IF_B"
 	rmdir /sys/fs/bpf/hyperion 2>/dev/null
 	if [ "${KEEP_WORK:-0}" = 1 ]; then

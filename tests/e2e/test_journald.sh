@@ -7,9 +7,7 @@
 # the entries back with `journalctl -o json` and checks every field of every
 # event; `journalctl -t hyperion HYPERION_EVENT=DROP` finds exactly the
 # drops, and `journalctl -x` explains them from the catalog.
-if [ -z "${HYP_IN_MNTNS:-}" ] && [ "$(id -u)" -eq 0 ]; then
-	HYP_IN_MNTNS=1 exec unshare --mount --propagation private "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/mntns.sh"
 . "$(dirname "$0")/lib.sh"
 
 JOURNALD=/lib/systemd/systemd-journald
@@ -18,7 +16,7 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 
 # journald's world in this namespace only
 for d in /run/systemd/journal /run/log /var/lib/systemd/catalog /usr/lib/systemd/catalog; do
-	mkdir -p "$d" && mount -t tmpfs tmpfs "$d" || { echo "Bail out! cannot mount $d"; exit 1; }
+	tmpfs_at "$d" || { echo "Bail out! cannot mount $d"; exit 1; }
 done
 mkdir -p "$WORK/etc"
 printf '[Journal]\nStorage=volatile\nRateLimitBurst=0\nReadKMsg=no\nForwardToSyslog=no\n' \
