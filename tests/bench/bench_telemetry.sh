@@ -12,8 +12,9 @@
 #     the full ring refuses).
 #  2. the agent to a real rsyslogd over UDP and over TCP (each as
 #     installed, and with its ring reader real-time:
-#     events.realtime_priority), and to a file (its console output), and 3. the pipeline users run today (iptables -m string +
-#     NFLOG + ulogd2 writing JSON to a file), on the same traffic, in
+#     events.realtime_priority), and to a file (its console output), and
+#  3. the pipeline users run today (iptables -m string + NFLOG + ulogd2
+#     writing JSON to a file), on the same traffic, in
 #     alternating sweeps of offered rates: each one's lossless rate (the
 #     highest offered rate up to which nothing was lost: a rate that
 #     happens to pass above a lossy one does not count), where the excess goes
@@ -30,8 +31,8 @@ RAWSEND=$BUILD/bench/rawsend
 PPS=$BUILD/bench/bench_pps
 ROUNDS=${TELEMETRY_ROUNDS:-5} # section 1
 SWEEPS=${TELEMETRY_SWEEPS:-3} # sections 2 and 3
-AGENT_RATES="100000 150000 200000 250000 300000" # events/s: 2 per packet
-TCP_RATES="250000 300000 350000 400000"
+AGENT_RATES="150000 200000 250000 300000" # events/s: 2 per packet
+TCP_RATES="200000 250000 300000 350000 400000"
 FILE_RATES="200000 300000 400000 500000"
 ULOGD_RATES="25000 40000 50000 60000 75000 100000" # events/s: 1 per packet
 STEP_MS=1500				  # traffic per offered rate
@@ -279,23 +280,25 @@ sleep 1
 : >"$WORK/sweeps"
 : >"$WORK/rt_refused"
 # per kind: its lossless rate in each sweep, and its ratio to ulogd2's
-declare -A best ratios
+declare -A lossless ratios
 KINDS="syslog syslog-rt syslog-tcp syslog-tcp-rt console"
+rates_of() { # rates_of KIND: the rates its sweeps offer
+	case $1 in
+	console) echo "$FILE_RATES" ;;
+	syslog-tcp*) echo "$TCP_RATES" ;;
+	*) echo "$AGENT_RATES" ;;
+	esac
+}
 ulogd_best=""
 for round in $(seq "$SWEEPS"); do
 	for kind in $KINDS; do
-		case $kind in
-		console) rates=$FILE_RATES ;;
-		syslog-tcp*) rates=$TCP_RATES ;;
-		*) rates=$AGENT_RATES ;;
-		esac
-		best[$kind]="${best[$kind]:-} $(agent_sweep "$round" "$kind" "$rates")"
+		lossless[$kind]="${lossless[$kind]:-} $(agent_sweep "$round" "$kind" "$(rates_of "$kind")")"
 	done
 	if [ -n "$ULOGD" ]; then
 		u=$(ulogd_sweep "$round")
 		ulogd_best="$ulogd_best $u"
 		for kind in $KINDS; do
-			ratios[$kind]="${ratios[$kind]:-} $(ratio "${best[$kind]##* }" "$u")"
+			ratios[$kind]="${ratios[$kind]:-} $(ratio "${lossless[$kind]##* }" "$u")"
 		done
 	fi
 done
@@ -330,16 +333,12 @@ agent_rows() { # agent_rows KIND RATES: each offered rate, then the lossless rat
 		;;
 	console) how="its console output" ;;
 	esac
-	m=$(echo ${best[$1]} | tr ' ' '\n' | median)
+	m=$(echo ${lossless[$1]:-} | tr ' ' '\n' | median)
 	[ "$m" = "${2##* }" ] && how="$how; the highest rate offered: at least this"
-	out agent "$lbl: lossless rate" "$m" events/s "$how; median of $SWEEPS sweeps:${best[$1]}"
+	out agent "$lbl: lossless rate" "$m" events/s "$how; median of $SWEEPS sweeps:${lossless[$1]:-}"
 }
 for kind in $KINDS; do
-	case $kind in
-	console) agent_rows "$kind" "$FILE_RATES" ;;
-	syslog-tcp*) agent_rows "$kind" "$TCP_RATES" ;;
-	*) agent_rows "$kind" "$AGENT_RATES" ;;
-	esac
+	agent_rows "$kind" "$(rates_of "$kind")"
 done
 if [ -n "$ULOGD" ]; then
 	for ev in $ULOGD_RATES; do
@@ -359,8 +358,8 @@ if [ -n "$ULOGD" ]; then
 		*) why="rsyslogd parsing and writing on the same 2 CPUs" ;;
 		esac
 		out compare "agent $(label "$kind") / ulogd2 lossless rate" \
-			"$(echo ${ratios[$kind]} | tr ' ' '\n' | median)" ratio \
-			"$why; per sweep:${ratios[$kind]}; spread $(echo ${ratios[$kind]} | tr ' ' '\n' | spread)"
+			"$(echo ${ratios[$kind]:-} | tr ' ' '\n' | median)" ratio \
+			"$why; per sweep:${ratios[$kind]:-}; spread $(echo ${ratios[$kind]:-} | tr ' ' '\n' | spread)"
 	done
 	kill "$ULOGD"
 	in_b iptables -F INPUT
