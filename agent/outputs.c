@@ -38,7 +38,7 @@ static uint64_t load_seq(const struct hyp_outputs *o)
 }
 
 /* Written beside the file and renamed over it: an agent killed while
- * writing leaves the old number, never an empty file (numbering from 0). */
+ * writing leaves the old number, never an empty file (numbering from 1). */
 void hyp_outputs_save_seq(struct hyp_outputs *o)
 {
 	char tmp[PATH_MAX];
