@@ -139,11 +139,64 @@ static int cmp_pat_order(const void *a, const void *b)
 
 #define CROWDED 2 /* patterns in a bucket before an anchor is moved */
 
+static __u64 anchor_at(const struct pat *p, unsigned int pos, __u64 amask)
+{
+	return p->len < 4 ? p->bytes : anchor_of(p, pos, amask);
+}
+
+/*
+ * Pattern order[n] found every bucket it could go in full (HYP_MAX_CHAIN
+ * patterns placed before it, order[0..n)), with `choices` g-byte anchors.
+ * Says why: the patterns there have the same anchor bytes, or other bytes
+ * whose hash is the same. err->other is one of them.
+ */
+static int full_buckets(struct pat *const *order, int n, unsigned int choices, unsigned int g,
+			__u64 amask, struct hyp_compile_error *err)
+{
+	const struct pat *p = order[n];
+	const char *what = choices > 1 ? "sharing the piece" : "with the same bytes";
+	int same = 0, other = 0, peer = -1;
+	char bucket[64], why[96];
+
+	for (int i = 0; i < n; i++) {
+		const struct pat *q = order[i];
+
+		for (unsigned int pos = 0; pos < choices; pos++) {
+			__u64 a = anchor_at(p, pos, amask);
+
+			if (q->bucket != HYP_BUCKET_INDEX(HYP_HASH(a)))
+				continue;
+			same += anchor_at(q, q->anchor_pos, amask) == a;
+			other += anchor_at(q, q->anchor_pos, amask) != a;
+			if (peer < 0 || q->first_rule < peer)
+				peer = q->first_rule;
+			break;
+		}
+	}
+	if (choices > 1)
+		snprintf(bucket, sizeof(bucket), "buckets of its %u-byte pieces each", g);
+	else
+		snprintf(bucket, sizeof(bucket), "bucket of its bytes");
+	if (!other)
+		snprintf(why, sizeof(why), "all %s", what);
+	else if (!same)
+		snprintf(why, sizeof(why), "all different bytes that hash alike");
+	else
+		snprintf(why, sizeof(why), "some %s, others different bytes that hash alike", what);
+	return fail(
+		err, -E2BIG, p->first_rule, peer,
+		"cannot be indexed: the hash %s already hold%s the bytes of %d other "
+		"signatures, the most %s can, %s; change or remove this signature or %s of those",
+		bucket, choices > 1 ? "" : "s", HYP_MAX_CHAIN, choices > 1 ? "they" : "it", why,
+		choices > 1 ? "some" : "one");
+}
+
 /* Step 3: bucket and anchor per pattern. load[] counts patterns per bucket. */
 static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *load,
 		 struct hyp_compile_error *err)
 {
 	struct pat **order = calloc(np ? np : 1, sizeof(*order));
+	int rc;
 
 	if (!order)
 		return fail(err, -ENOMEM, -1, -1, "out of memory");
@@ -171,11 +224,9 @@ static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *lo
 			}
 		}
 		if (load[best_bucket] >= HYP_MAX_CHAIN) {
-			int rule = p->first_rule;
-
+			rc = full_buckets(order, i, choices, g, amask, err);
 			free(order);
-			return fail(err, -E2BIG, rule, -1,
-				    "too many signatures share the same bytes to index this one");
+			return rc;
 		}
 		load[best_bucket]++;
 		p->anchor_pos = (__u8)best;

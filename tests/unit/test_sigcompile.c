@@ -247,6 +247,88 @@ static void test_errors(void)
 	   "more than %d rules refused", HYP_MAX_RULES);
 }
 
+/* Appends to r[0..n) count len-byte patterns other than `like` (none with
+ * a NUL last byte) whose anchor hash falls in the bucket of like's. */
+static unsigned int add_colliding(struct hyp_rule *r, unsigned int n, unsigned int len, __u64 like,
+				  unsigned int count)
+{
+	__u32 b = HYP_BUCKET_INDEX(HYP_HASH(like));
+
+	for (__u64 v = 1; count && v >> (8 * len) == 0; v++) {
+		if (v == like || !(v >> (8 * (len - 1))) || HYP_BUCKET_INDEX(HYP_HASH(v)) != b)
+			continue;
+		r[n] = rule((const char *)&v, len, n);
+		n++;
+		count--;
+	}
+	return n;
+}
+
+static const char *const full_why[] = {
+	"cannot be indexed: the hash bucket of its bytes already holds the bytes of 16 other "
+	"signatures, the most it can, all different bytes that hash alike; change or remove this "
+	"signature or one of those",
+	"cannot be indexed: the hash buckets of its 4-byte pieces each already hold the bytes of "
+	"16 other signatures, the most they can, all sharing the piece; change or remove this "
+	"signature or some of those",
+	"cannot be indexed: the hash buckets of its 4-byte pieces each already hold the bytes of "
+	"16 other signatures, the most they can, some sharing the piece, others different bytes "
+	"that hash alike; change or remove this signature or some of those",
+};
+
+/* A signature whose every bucket is full is refused, saying why: distinct
+ * bytes whose hashes collide, or other signatures with the same bytes. */
+static void test_full_bucket(void)
+{
+	static struct hyp_rule r[512];
+	struct hyp_compile_error err;
+	__u64 abcd = 0, bcde = 0;
+	unsigned int n;
+	int rc;
+
+	/* 3-byte signatures are their own anchor: hex "010001", "21b501", ... */
+	r[0] = rule("\x01\x00\x01", 3, 0);
+	n = add_colliding(r, 1, 3, 0x010001, HYP_MAX_CHAIN);
+	rc = hyp_compile(r, HYP_MAX_CHAIN, &knobs, &tables, &err);
+	ok(rc == 0 && max_chain(&tables) == HYP_MAX_CHAIN, "%d colliding 3-byte signatures compile",
+	   HYP_MAX_CHAIN);
+	rc = hyp_compile(r, n, &knobs, &tables, &err);
+	if (!ok(rc == -E2BIG && err.rule == HYP_MAX_CHAIN && err.other == 0 &&
+			!strcmp(err.msg, full_why[0]),
+		"the 17th is refused: a hash collision, not shared bytes"))
+		diag("rule %d, other %d: %s", err.rule, err.other, err.msg);
+
+	/* Every 4..8-byte string of a and b: they have only 16 4-byte pieces */
+	n = 0;
+	for (unsigned int len = 4; len <= 8; len++)
+		for (unsigned int bits = 0; bits < 1u << len; bits++) {
+			char s[8];
+
+			for (unsigned int k = 0; k < len; k++)
+				s[k] = bits >> k & 1 ? 'b' : 'a';
+			r[n] = rule(s, len, n);
+			n++;
+		}
+	rc = hyp_compile(r, n, &knobs, &tables, &err);
+	if (!ok(rc == -E2BIG && err.rule >= 16 && r[err.rule].len > 4 &&
+			!strcmp(err.msg, full_why[1]),
+		"%u signatures of a and b are refused: too many share each 4-byte piece", n))
+		diag("rule %d, other %d: %s", err.rule, err.other, err.msg);
+
+	/* ABCDE goes with ABCD, whose bucket holds 16 other 4-byte values, or
+	 * with BCDE, whose bucket holds BCDE and 15 values that collide */
+	memcpy(&abcd, "ABCD", 4);
+	memcpy(&bcde, "BCDE", 4);
+	n = add_colliding(r, 0, 4, abcd, HYP_MAX_CHAIN);
+	r[n] = rule("BCDE", 4, n);
+	n = add_colliding(r, n + 1, 4, bcde, HYP_MAX_CHAIN - 1);
+	r[n] = rule("ABCDE", 5, n);
+	rc = hyp_compile(r, n + 1, &knobs, &tables, &err);
+	if (!ok(rc == -E2BIG && err.rule == (int)n && !strcmp(err.msg, full_why[2]),
+		"ABCDE is refused: one bucket full of collisions, one also holding BCDE"))
+		diag("rule %d, other %d: %s", err.rule, err.other, err.msg);
+}
+
 /* Patterns that share a long prefix get different anchors. */
 static void test_shared_prefix(void)
 {
@@ -350,6 +432,7 @@ int main(void)
 	test_shared_pattern();
 	test_short();
 	test_errors();
+	test_full_bucket();
 	test_shared_prefix();
 	test_random(1000, 4, HYP_PAIRS_ADAPT, 0);
 	test_random(10000, 4, HYP_PAIRS_ADAPT, 1);
