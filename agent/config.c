@@ -15,6 +15,7 @@
  * list. Anchors, aliases, tags and further documents are refused.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -208,6 +209,64 @@ static int check_text(struct parser *p)
 
 /* ---- Events ---------------------------------------------------------- */
 
+static int bad_quoted_escape(struct parser *p, const yaml_mark_t *at);
+
+static int is_text(const char *s, const char *text)
+{
+	return s && !strcmp(s, text);
+}
+
+/* Where the line buf[b..e) ends without its comment and trailing blanks. */
+static size_t uncommented_end(const struct parser *p, size_t b, size_t e)
+{
+	for (size_t i = b; i < e; i++)
+		if (p->buf[i] == '#' && (i == b || p->buf[i - 1] == ' ' || p->buf[i - 1] == '\t'))
+			e = i;
+	while (e > b && (p->buf[e - 1] == ' ' || p->buf[e - 1] == '\t'))
+		e--;
+	return e;
+}
+
+/*
+ * "did not find expected key" at *at, where the last line before it with
+ * content is "key: []" (or {}): entries written below an empty list, as
+ * when the example under the shipped "interfaces: []" is uncommented. Says
+ * so, with libyaml's message, and returns -1; 0 if that is not the case.
+ */
+static int empty_flow_before(struct parser *p, const yaml_mark_t *at)
+{
+	const yaml_parser_t *y = &p->yaml;
+	size_t b = byte_offset(p, at->index), e, k, line, col;
+	const uint8_t *s = p->buf;
+	char shown[SHOW_MAX + 4];
+
+	do {
+		while (b > 0 && s[b - 1] != '\n' && s[b - 1] != '\r')
+			b--;
+		if (b == 0)
+			return 0;
+		e = b - 1 - (b >= 2 && s[b - 1] == '\n' && s[b - 2] == '\r');
+		for (b = e; b > 0 && s[b - 1] != '\n' && s[b - 1] != '\r'; b--)
+			;
+		e = uncommented_end(p, b, e);
+		while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '-'))
+			b++;
+	} while (b == e);
+	if (e - b < 4 || (memcmp(s + e - 2, "[]", 2) && memcmp(s + e - 2, "{}", 2)))
+		return 0;
+	for (k = e - 2; k > b && (s[k - 1] == ' ' || s[k - 1] == '\t'); k--)
+		;
+	if (k <= b + 1 || s[k - 1] != ':')
+		return 0;
+	position(p, b, &line, &col);
+	return fail_at(p, at,
+		       "%s (%s at %zu:%zu); '%s: %.2s' on line %zu is an empty %s: delete the "
+		       "'%.2s' to give its entries on the lines below",
+		       y->problem, y->context, y->context_mark.line + 1, y->context_mark.column + 1,
+		       show(shown, (const char *)s + b, k - 1 - b), s + e - 2, line,
+		       s[e - 1] == ']' ? "list" : "mapping", s + e - 2);
+}
+
 static int yaml_failed(struct parser *p)
 {
 	const yaml_parser_t *y = &p->yaml;
@@ -223,6 +282,15 @@ static int yaml_failed(struct parser *p)
 	default:
 		break;
 	}
+	/* "C:\Windows" in double quotes: say so in the file's terms */
+	if (is_text(y->context, "while parsing a quoted scalar") &&
+	    (is_text(problem, "found unknown escape character") ||
+	     is_text(problem, "did not find expected hexdecimal number")) &&
+	    bad_quoted_escape(p, &y->context_mark))
+		return -1;
+	if (is_text(y->context, "while parsing a block mapping") &&
+	    is_text(problem, "did not find expected key") && empty_flow_before(p, &y->problem_mark))
+		return -1;
 	if (y->context)
 		return fail_at(p, &y->problem_mark, "%s (%s at %zu:%zu)", problem, y->context,
 			       y->context_mark.line + 1, y->context_mark.column + 1);
@@ -764,10 +832,9 @@ static int pattern_text(struct parser *p, const char **text, size_t *n)
 	return 0;
 }
 
-/* The escape at s as written, or with its unprintable bytes escaped. */
-static const char *show_escape(char dst[SHOW_MAX + 4], const char *s, size_t n)
+/* The escape s[0..k) as written, or with its unprintable bytes escaped. */
+static const char *show_escape(char dst[SHOW_MAX + 4], const char *s, size_t k)
 {
-	size_t k = n < 2 ? 1 : s[1] != 'x' ? 2 : n < 4 ? n : 4;
 	int plain = 1;
 
 	for (size_t i = 1; i < k; i++)
@@ -780,10 +847,22 @@ static const char *show_escape(char dst[SHOW_MAX + 4], const char *s, size_t n)
 	return dst;
 }
 
+/* The bad escape at text[bad] of the pattern at mark, for the reason why. */
+static int pattern_refused(struct parser *p, const yaml_mark_t *at, const char *text, size_t n,
+			   size_t bad, const char *why)
+{
+	static const char expect[] = "\\xNN, \\\\, \\\", \\0, \\n, \\r or \\t (a backslash is "
+				     "written \\\\, in any quotes)";
+	const char *s = text + bad;
+	size_t left = n - bad, k = left < 2 ? 1 : s[1] != 'x' ? 2 : left < 4 ? left : 4;
+	char seq[SHOW_MAX + 4];
+
+	return fail_at(p, at, "%s '%s' in pattern at byte %zu; expected %s", why,
+		       show_escape(seq, s, k), bad + 1, expect);
+}
+
 static int sig_pattern(struct parser *p, void *obj)
 {
-	static const char expect[] = "\\xNN, \\\\, \\\", \\0, \\n, \\r or \\t";
-	char seq[SHOW_MAX + 4];
 	uint8_t b[HYP_SIG_LEN];
 	const char *text, *why;
 	size_t n, bad;
@@ -796,8 +875,91 @@ static int sig_pattern(struct parser *p, void *obj)
 	len = hyp_pattern_from_text(text, n, b, sizeof(b), &bad, &why);
 	if (len >= 0)
 		return set_pattern(p, obj, "pattern", b, len);
-	return fail_here(p, "%s '%s' in pattern at byte %zu; expected %s", why,
-			 show_escape(seq, text + bad, n - bad), bad + 1, expect);
+	return pattern_refused(p, &p->ev.start_mark, text, n, bad, why);
+}
+
+/*
+ * The escape that YAML refuses in the double-quoted text s[0..n) (up to its
+ * closing quote or the end of its line): its offset, and in *k its length
+ * as written; n if there is none.
+ */
+static size_t yaml_bad_escape(const char *s, size_t n, size_t *k)
+{
+	static const char simple[] = "0abt\tnvfre \"/\\N_LP";
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t digits = s[i + 1] == 'x' ? 2 : s[i + 1] == 'u' ? 4 : s[i + 1] == 'U' ? 8 : 0;
+
+		if (s[i] != '\\')
+			continue;
+		if (in_set(s[i + 1], simple)) {
+			i++;
+			continue;
+		}
+		*k = 2;
+		if (!digits)
+			return i;
+		for (size_t d = 0; d < digits; d++)
+			if (i + 2 + d >= n || !isxdigit((unsigned char)s[i + 2 + d])) {
+				*k = i + 2 + digits < n ? 2 + digits : n - i;
+				return i;
+			}
+		i += 1 + digits;
+	}
+	return n;
+}
+
+/* The scalar at buf[at] is the value of a key "pattern". */
+static int after_pattern_key(const struct parser *p, size_t at)
+{
+	static const char key[] = "pattern";
+	size_t i = at, k = sizeof(key) - 1;
+
+	while (i > 0 && in_set((char)p->buf[i - 1], " \t\r\n"))
+		i--;
+	if (i == 0 || p->buf[--i] != ':')
+		return 0;
+	while (i > 0 && in_set((char)p->buf[i - 1], " \t"))
+		i--;
+	return i >= k && !memcmp(p->buf + i - k, key, k) &&
+	       (i == k || in_set((char)p->buf[i - k - 1], " \t\r\n{,-?"));
+}
+
+/*
+ * libyaml refused an escape in the double-quoted scalar that starts at
+ * *at: say which, and how to write it. A pattern is checked with the
+ * pattern escapes, which apply to the text as written. -1 once said, 0
+ * when the escape is not found (libyaml's message then stands).
+ */
+static int bad_quoted_escape(struct parser *p, const yaml_mark_t *at)
+{
+	size_t start = byte_offset(p, at->index), n = 0, i, k, line, col;
+	const char *text, *why;
+	char seq[SHOW_MAX + 4];
+
+	if (start >= p->len || p->buf[start] != '"')
+		return 0;
+	text = (const char *)p->buf + start + 1;
+	for (; start + 1 + n < p->len && !in_set(text[n], "\"\n\r"); n++)
+		if (text[n] == '\\' && start + 2 + n < p->len && !in_set(text[n + 1], "\n\r"))
+			n++;
+	if (after_pattern_key(p, start)) {
+		if (start + 1 + n < p->len && text[n] != '"')
+			return fail_at(
+				p, at,
+				"a double-quoted pattern spans lines; expected it on one line");
+		if (hyp_pattern_from_text(text, n, NULL, 0, &i, &why) < 0)
+			return pattern_refused(p, at, text, n, i, why);
+	}
+	i = yaml_bad_escape(text, n, &k);
+	if (i == n)
+		return 0;
+	position(p, start + 1 + i, &line, &col);
+	return fail_pos(p, line, col,
+			"bad escape '%s' in double quotes, where a backslash starts an escape "
+			"such as \\\\, \\\", \\n, \\t or \\xNN; write \\\\ for a backslash, or use "
+			"single quotes, which keep it as it is",
+			show_escape(seq, text + i, k));
 }
 
 static int sig_hex(struct parser *p, void *obj)
@@ -1129,6 +1291,11 @@ static int syslog_hostname(struct parser *p, void *obj)
 
 	if (!is_scalar(p))
 		return type_error(p, "hostname", expect);
+	if (!slen(p)) /* as every other empty value: a default is had by leaving the key out */
+		return fail_here(p,
+				 "hostname is empty; expected %s, or leave hostname out for "
+				 "the host's name",
+				 expect);
 	if (slen(p) >= sizeof(sl->hostname) || !printable(sval(p), slen(p), '!'))
 		return fail_here(p, "hostname '%s' is not valid; expected %s",
 				 show(shown, sval(p), slen(p)), expect);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
+#include "ruleset.h"
 #include "tap.h"
 
 #define IFACE	    "interfaces:\n  - name: eth0\n"		     /* lines 1-2 */
@@ -20,7 +21,16 @@
 #define OUT	    IFACE "outputs:\n  syslog:\n    enabled: true\n" /* lines 1-5 */
 
 #define PORT_EXPECT "expected a port from 1 to 65535 or a range like \"8000-8100\""
-#define ESC_EXPECT  "expected \\xNN, \\\\, \\\", \\0, \\n, \\r or \\t"
+#define ESC_EXPECT                                                                               \
+	"expected \\xNN, \\\\, \\\", \\0, \\n, \\r or \\t (a backslash is written \\\\, in any " \
+	"quotes)"
+#define DQ_EXPECT                                                                               \
+	"in double quotes, where a backslash starts an escape such as \\\\, \\\", \\n, \\t or " \
+	"\\xNN; write \\\\ for a backslash, or use single quotes, which keep it as it is"
+#define HOST_EXPECT "expected 1 to 255 printable ASCII characters without spaces"
+#define KEY_AFTER_LIST                                                                           \
+	"did not find expected key (while parsing a block mapping at 1:1); 'interfaces: []' on " \
+	"line 1 is an empty list: delete the '[]' to give its entries on the lines below"
 #define HEX_EXPECT  "expected pairs of hex digits, optionally separated by spaces or colons"
 #define BOOL_EXPECT "expected true or false (or yes/no, on/off)"
 
@@ -64,6 +74,27 @@ static const struct bad_case bad_cases[] = {
 	{ "syntax error: tab indentation", "interfaces:\n\t- name: eth0\n",
 	  "2:1: found character that cannot start any token (while scanning for the next token at "
 	  "2:1)" },
+	{ "entries under an empty list", "interfaces: []\n  - name: eth0\n",
+	  "2:3: " KEY_AFTER_LIST },
+	{ "entries under an empty list, after a comment",
+	  "interfaces: [] # none yet\r\n\r\n  # an example:\r\n  - name: eth0\r\n",
+	  "4:3: " KEY_AFTER_LIST },
+	{ "entries under an empty list at column 1", "signatures: []\n- name: a\n",
+	  "2:1: did not find expected key (while parsing a block mapping at 1:1); 'signatures: []' "
+	  "on line 1 is an empty list: delete the '[]' to give its entries on the lines below" },
+	{ "keys under an empty mapping", IFACE "outputs: {}\n  console:\n",
+	  "4:3: did not find expected key (while parsing a block mapping at 1:1); 'outputs: {}' on "
+	  "line 3 is an empty mapping: delete the '{}' to give its entries on the lines below" },
+	{ "entries under a value with [] in its comment", "log_level: info # []\n  - name: eth0\n",
+	  "2:3: did not find expected key (while parsing a block mapping at 1:1)" },
+	{ "a YAML escape error outside a pattern", OUT "    hostname: \"a\\qb\"\n",
+	  "6:17: bad escape '\\q' " DQ_EXPECT },
+	{ "a short YAML escape outside a pattern", OUT "    target: \"\\u12\"\n",
+	  "6:14: bad escape '\\u12' " DQ_EXPECT },
+	{ "a YAML escape error in a key", IFACE "\"log_level\\q\": info\n",
+	  "3:11: bad escape '\\q' " DQ_EXPECT },
+	{ "a YAML escape error after a multibyte character", IFACE "\"\xc3\xa9\\q\": 1\n",
+	  "3:3: bad escape '\\q' " DQ_EXPECT },
 	{ "anchor", IFACE "log_level: &l info\n",
 	  "3:12: anchors and aliases are not allowed; write each value in full" },
 	{ "alias", "interfaces:\n  - *eth\n",
@@ -168,7 +199,29 @@ static const struct bad_case bad_cases[] = {
 	{ "YAML escape in double quotes", SIG "    pattern: \"\\u0041\"\n",
 	  "5:14: bad escape '\\u' in pattern at byte 1; " ESC_EXPECT },
 	{ "escape libyaml refuses in double quotes", SIG "    pattern: \"a\\qb\"\n",
-	  "5:16: found unknown escape character (while parsing a quoted scalar at 5:14)" },
+	  "5:14: bad escape '\\q' in pattern at byte 2; " ESC_EXPECT },
+	{ "double-quoted \\q", SIG "    pattern: \"\\q\"\n",
+	  "5:14: bad escape '\\q' in pattern at byte 1; " ESC_EXPECT },
+	{ "double-quoted \\x with one hex digit", SIG "    pattern: \"\\x4\"\n",
+	  "5:14: bad escape '\\x4' in pattern at byte 1; " ESC_EXPECT },
+	{ "double-quoted \\x with a letter", SIG "    pattern: \"\\xg0\"\n",
+	  "5:14: bad escape '\\xg0' in pattern at byte 1; " ESC_EXPECT },
+	{ "double-quoted \\x at the end", SIG "    pattern: \"ab\\x\"\n",
+	  "5:14: bad escape '\\x' in pattern at byte 3; " ESC_EXPECT },
+	{ "double-quoted Windows path", SIG "    pattern: \"C:\\Windows\"\n",
+	  "5:14: bad escape '\\W' in pattern at byte 3; " ESC_EXPECT },
+	{ "single-quoted Windows path", SIG "    pattern: 'C:\\Windows'\n",
+	  "5:14: bad escape '\\W' in pattern at byte 3; " ESC_EXPECT },
+	{ "the first bad escape, one libyaml takes", SIG "    pattern: \"\\a\\q\"\n",
+	  "5:14: bad escape '\\a' in pattern at byte 1; " ESC_EXPECT },
+	{ "escape libyaml refuses in a flow mapping",
+	  IFACE "signatures:\n  - {name: a, pattern: \"x\\q\"}\n",
+	  "4:24: bad escape '\\q' in pattern at byte 2; " ESC_EXPECT },
+	{ "escape libyaml refuses on the next line", SIG "    pattern:\n      \"x\\q\"\n",
+	  "6:7: bad escape '\\q' in pattern at byte 2; " ESC_EXPECT },
+	{ "escape libyaml refuses on a pattern's second line",
+	  SIG "    pattern: \"x\\\n      \\q\"\n",
+	  "5:14: a double-quoted pattern spans lines; expected it on one line" },
 	{ "double-quoted pattern on two lines", SIG "    pattern: \"ab\n      cd\"\n",
 	  "5:14: a double-quoted pattern spans lines; expected it on one line" },
 	{ "hex with an odd digit count", SIG "    hex: 616\n",
@@ -302,8 +355,13 @@ static const struct bad_case bad_cases[] = {
 	  "lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, local4, local5, "
 	  "local6 or local7" },
 	{ "syslog hostname with a space", OUT "    hostname: a b\n",
-	  "6:15: hostname 'a b' is not valid; expected 1 to 255 printable ASCII characters without "
-	  "spaces" },
+	  "6:15: hostname 'a b' is not valid; " HOST_EXPECT },
+	{ "syslog hostname empty", OUT "    hostname: ''\n",
+	  "6:15: hostname is empty; " HOST_EXPECT ", or leave hostname out for the host's name" },
+	{ "syslog hostname \"\"", OUT "    hostname: \"\"\n",
+	  "6:15: hostname is empty; " HOST_EXPECT ", or leave hostname out for the host's name" },
+	{ "syslog hostname without a value", OUT "    hostname:\n",
+	  "6:14: hostname is empty; " HOST_EXPECT ", or leave hostname out for the host's name" },
 	{ "syslog enterprise_id 0", OUT "    enterprise_id: 0\n",
 	  "6:20: enterprise_id 0 is out of range; expected an integer from 1 to 4294967295" },
 	{ "syslog enterprise_id over 32 bits", OUT "    enterprise_id: 4294967296\n",
@@ -504,12 +562,11 @@ static void test_accepted(void)
 	   "sections without a value are empty");
 	ok(parse("\xef\xbb\xbf" IFACE, &c, 0) == 0, "a UTF-8 byte order mark");
 	ok(parse("%YAML 1.1\n---\n" IFACE "...\n", &c, 0) == 0, "a %%YAML directive and markers");
-	ok(parse(OUT "    transport: unix\n    target: /run/rsyslog.sock\n    hostname: ''\n", &c,
-		 0) == 0 &&
+	ok(parse(OUT "    transport: unix\n    target: /run/rsyslog.sock\n", &c, 0) == 0 &&
 		   c.syslog.transport == HYP_SYSLOG_UNIX &&
 		   !strcmp(c.syslog.target, "/run/rsyslog.sock") &&
 		   c.syslog.framing == HYP_FRAMING_OCTET && !c.syslog.hostname[0],
-	   "unix syslog target; empty hostname means the system's");
+	   "unix syslog target; no hostname means the system's");
 	ok(parse(OUT "    target: log.example:514\n    framing: octet-counting\n", &c, 0) == 0,
 	   "a host name target; udp with the default framing spelled out");
 	ok(parse(IFACE "log_level: \"error\"\nevents: {legacy_alerts: off}\n", &c, 0) == 0 &&
@@ -607,6 +664,41 @@ static void test_limits(void)
 					"most 4194304"),
 	   "a buffer over 4 MiB refused: %s", err.msg);
 	free(y);
+}
+
+/* Signatures that the matcher cannot index are refused by name and line
+ * (what check-config prints), with one of the signatures in their way. */
+static void test_unindexable(void)
+{
+	static const char want[] =
+		"signature 's16' (line 35): cannot be indexed: the hash bucket of its bytes already "
+		"holds the bytes of 16 other signatures, the most it can, all different bytes that "
+		"hash alike; change or remove this signature or one of those (see signature 's0', "
+		"line 3)";
+	__u32 b = HYP_BUCKET_INDEX(HYP_HASH(0x010001));
+	struct hyp_config_error err = { "" };
+	struct hyp_config_file c;
+	struct hyp_ruleset rs;
+	char *buf = NULL;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	/* 17 3-byte hex signatures in one bucket: "010001", "21b501", ... */
+	fprintf(f, "interfaces: []\nsignatures:\n");
+	for (__u32 v = 1; v < 1u << 24 && n <= HYP_MAX_CHAIN; v++)
+		if (v >> 16 && HYP_BUCKET_INDEX(HYP_HASH(v)) == b)
+			fprintf(f, "  - name: s%zu\n    hex: \"%02x%02x%02x\"\n", n++, v & 0xff,
+				v >> 8 & 0xff, v >> 16);
+	fclose(f);
+	ok(parse(buf, &c, 0) == 0 && c.nsigs == HYP_MAX_CHAIN + 1,
+	   "17 signatures of distinct bytes are a valid configuration");
+	if (!ok(hyp_ruleset_build(&rs, &c, NULL, &err) == -1 && !strcmp(err.msg, want),
+		"whose 17th cannot be indexed: a hash collision"))
+		diag("got  %s\n# want %s", err.msg, want);
+	hyp_config_free(&c);
+	free(buf);
 }
 
 /* ---- hyp_config_load() ---------------------------------------------- */
@@ -732,6 +824,7 @@ int main(void)
 	test_accepted();
 	test_missing_iface();
 	test_limits();
+	test_unindexable();
 	test_load();
 	return done_testing();
 }
