@@ -227,27 +227,36 @@ static size_t uncommented_end(const struct parser *p, size_t b, size_t e)
 	return e;
 }
 
+/* Start of the line holding buf[i], past the BOM. */
+static size_t line_start(const struct parser *p, size_t i)
+{
+	while (i > p->bom && p->buf[i - 1] != '\n' && p->buf[i - 1] != '\r')
+		i--;
+	return i;
+}
+
 /*
  * "did not find expected key" at *at, where the last line before it with
- * content is "key: []" (or {}): entries written below an empty list, as
- * when the example under the shipped "interfaces: []" is uncommented. Says
- * so, with libyaml's message, and returns -1; 0 if that is not the case.
+ * content is "key: []" (or {}) and the failing line is indented under that
+ * key: entries written below an empty list, as when the example under the
+ * shipped "interfaces: []" is uncommented. Says so, with libyaml's
+ * message, and returns -1; 0 if that is not the case.
  */
 static int empty_flow_before(struct parser *p, const yaml_mark_t *at)
 {
 	const yaml_parser_t *y = &p->yaml;
-	size_t b = byte_offset(p, at->index), e, k, line, col;
 	const uint8_t *s = p->buf;
+	size_t f = line_start(p, byte_offset(p, at->index)), fi = f, b = f, e, k, line, col;
 	char shown[SHOW_MAX + 4];
 
+	while (fi < p->len && s[fi] == ' ')
+		fi++;
 	do {
-		while (b > 0 && s[b - 1] != '\n' && s[b - 1] != '\r')
-			b--;
-		if (b == 0)
+		b = line_start(p, b);
+		if (b <= p->bom)
 			return 0;
 		e = b - 1 - (b >= 2 && s[b - 1] == '\n' && s[b - 2] == '\r');
-		for (b = e; b > 0 && s[b - 1] != '\n' && s[b - 1] != '\r'; b--)
-			;
+		b = line_start(p, e);
 		e = uncommented_end(p, b, e);
 		while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '-'))
 			b++;
@@ -257,6 +266,9 @@ static int empty_flow_before(struct parser *p, const yaml_mark_t *at)
 	for (k = e - 2; k > b && (s[k - 1] == ' ' || s[k - 1] == '\t'); k--)
 		;
 	if (k <= b + 1 || s[k - 1] != ':')
+		return 0;
+	/* entries go deeper than the key, or a list's dashes at its column */
+	if (fi - f < b - line_start(p, b) || (fi - f == b - line_start(p, b) && s[fi] != '-'))
 		return 0;
 	position(p, b, &line, &col);
 	return fail_at(p, at,
@@ -832,19 +844,43 @@ static int pattern_text(struct parser *p, const char **text, size_t *n)
 	return 0;
 }
 
-/* The escape s[0..k) as written, or with its unprintable bytes escaped. */
-static const char *show_escape(char dst[SHOW_MAX + 4], const char *s, size_t k)
+/*
+ * The escape s[0..k) quoted as written, or, when a byte after the
+ * backslash is neither printable ASCII nor part of a UTF-8 character, as
+ * "'\' followed by" those bytes escaped.
+ */
+static const char *show_escape(char dst[SHOW_MAX + 16], const char *s, size_t k)
 {
 	int plain = 1;
 
-	for (size_t i = 1; i < k; i++)
-		plain &= s[i] >= ' ' && s[i] <= '~';
-	dst[0] = '\\';
-	if (plain)
-		snprintf(dst + 1, SHOW_MAX + 3, "%.*s", (int)k - 1, s + 1);
-	else
-		hyp_pattern_escape((const uint8_t *)s + 1, k - 1, dst + 1, SHOW_MAX + 3);
+	for (size_t i = 1, l; i < k; i += l) {
+		l = (uint8_t)s[i] < 0x80 ? 1 : utf8_len((const uint8_t *)s + i, k - i);
+		plain &= l > 1 || (l == 1 && s[i] >= ' ' && s[i] <= '~');
+		if (!l)
+			break;
+	}
+	if (plain) {
+		snprintf(dst, SHOW_MAX + 16, "'\\%.*s'", (int)k - 1, s + 1);
+		return dst;
+	}
+	strcpy(dst, "'\\' followed by ");
+	hyp_pattern_escape((const uint8_t *)s + 1, k - 1, dst + strlen(dst),
+			   SHOW_MAX + 16 - strlen(dst));
 	return dst;
+}
+
+/* Length of the escape at s (left > 0 bytes): the backslash, and \xNN's
+ * digits or the one character after it. */
+static size_t escape_len(const char *s, size_t left)
+{
+	size_t l;
+
+	if (left < 2)
+		return 1;
+	if (s[1] == 'x')
+		return left < 4 ? left : 4;
+	l = utf8_len((const uint8_t *)s + 1, left - 1);
+	return 1 + (l ? l : 1);
 }
 
 /* The bad escape at text[bad] of the pattern at mark, for the reason why. */
@@ -853,12 +889,11 @@ static int pattern_refused(struct parser *p, const yaml_mark_t *at, const char *
 {
 	static const char expect[] = "\\xNN, \\\\, \\\", \\0, \\n, \\r or \\t (a backslash is "
 				     "written \\\\, in any quotes)";
-	const char *s = text + bad;
-	size_t left = n - bad, k = left < 2 ? 1 : s[1] != 'x' ? 2 : left < 4 ? left : 4;
-	char seq[SHOW_MAX + 4];
+	char seq[SHOW_MAX + 16];
 
-	return fail_at(p, at, "%s '%s' in pattern at byte %zu; expected %s", why,
-		       show_escape(seq, s, k), bad + 1, expect);
+	return fail_at(p, at, "%s %s in pattern at byte %zu; expected %s", why,
+		       show_escape(seq, text + bad, escape_len(text + bad, n - bad)), bad + 1,
+		       expect);
 }
 
 static int sig_pattern(struct parser *p, void *obj)
@@ -897,8 +932,10 @@ static size_t yaml_bad_escape(const char *s, size_t n, size_t *k)
 			continue;
 		}
 		*k = 2;
-		if (!digits)
+		if (!digits) {
+			*k = escape_len(s + i, n - i);
 			return i;
+		}
 		for (size_t d = 0; d < digits; d++)
 			if (i + 2 + d >= n || !isxdigit((unsigned char)s[i + 2 + d])) {
 				*k = i + 2 + digits < n ? 2 + digits : n - i;
@@ -935,7 +972,7 @@ static int bad_quoted_escape(struct parser *p, const yaml_mark_t *at)
 {
 	size_t start = byte_offset(p, at->index), n = 0, i, k, line, col;
 	const char *text, *why;
-	char seq[SHOW_MAX + 4];
+	char seq[SHOW_MAX + 16];
 
 	if (start >= p->len || p->buf[start] != '"')
 		return 0;
@@ -956,9 +993,9 @@ static int bad_quoted_escape(struct parser *p, const yaml_mark_t *at)
 		return 0;
 	position(p, start + 1 + i, &line, &col);
 	return fail_pos(p, line, col,
-			"bad escape '%s' in double quotes, where a backslash starts an escape "
-			"such as \\\\, \\\", \\n, \\t or \\xNN; write \\\\ for a backslash, or use "
-			"single quotes, which keep it as it is",
+			"bad escape %s in double quotes, where a backslash starts an escape "
+			"such as \\\\, \\\", \\n, \\t or \\xNN; write \\\\ for a backslash, or "
+			"(except in a pattern) use single quotes, which keep it as it is",
 			show_escape(seq, text + i, k));
 }
 

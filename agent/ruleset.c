@@ -129,7 +129,7 @@ int hyp_ruleset_build(struct hyp_ruleset *rs, const struct hyp_config_file *cf,
 		if (cerr.rule >= 0 && (size_t)cerr.rule < n && cerr.other >= 0 &&
 		    (size_t)cerr.other < n)
 			snprintf(err->msg, sizeof(err->msg),
-				 "signature '%s' (line %u): %s (see signature '%s', line %u)",
+				 "signature '%s' (line %u): %s; see signature '%s', line %u",
 				 cf->sigs[cerr.rule].name, cf->sigs[cerr.rule].line, cerr.msg,
 				 cf->sigs[cerr.other].name, cf->sigs[cerr.other].line);
 		else if (cerr.rule >= 0 && (size_t)cerr.rule < n)

@@ -183,12 +183,12 @@ static int full_buckets(struct pat *const *order, int n, unsigned int choices, u
 		snprintf(why, sizeof(why), "all different bytes that hash alike");
 	else
 		snprintf(why, sizeof(why), "some %s, others different bytes that hash alike", what);
-	return fail(
-		err, -E2BIG, p->first_rule, peer,
-		"cannot be indexed: the hash %s already hold%s the bytes of %d other "
-		"signatures, the most %s can, %s; change or remove this signature or %s of those",
-		bucket, choices > 1 ? "" : "s", HYP_MAX_CHAIN, choices > 1 ? "they" : "it", why,
-		choices > 1 ? "some" : "one");
+	return fail(err, -E2BIG, p->first_rule, peer,
+		    "cannot be indexed: the hash %s already hold%s %d other byte strings, the "
+		    "most %s can, %s; change its bytes, or remove %s of those byte strings (from "
+		    "every signature that has %s)",
+		    bucket, choices > 1 ? "" : "s", HYP_MAX_CHAIN, choices > 1 ? "they" : "it", why,
+		    choices > 1 ? "some" : "one", choices > 1 ? "them" : "it");
 }
 
 /* Step 3: bucket and anchor per pattern. load[] counts patterns per bucket. */

@@ -13,7 +13,7 @@
 struct hyp_compile_error {
 	int rule;  /* index into the rules, or -1 for the whole set */
 	int other; /* a second rule involved, or -1 */
-	char msg[256];
+	char msg[320];
 };
 
 /*

@@ -26,7 +26,8 @@
 	"quotes)"
 #define DQ_EXPECT                                                                               \
 	"in double quotes, where a backslash starts an escape such as \\\\, \\\", \\n, \\t or " \
-	"\\xNN; write \\\\ for a backslash, or use single quotes, which keep it as it is"
+	"\\xNN; write \\\\ for a backslash, or (except in a pattern) use single quotes, which " \
+	"keep it as it is"
 #define HOST_EXPECT "expected 1 to 255 printable ASCII characters without spaces"
 #define KEY_AFTER_LIST                                                                           \
 	"did not find expected key (while parsing a block mapping at 1:1); 'interfaces: []' on " \
@@ -85,6 +86,14 @@ static const struct bad_case bad_cases[] = {
 	{ "keys under an empty mapping", IFACE "outputs: {}\n  console:\n",
 	  "4:3: did not find expected key (while parsing a block mapping at 1:1); 'outputs: {}' on "
 	  "line 3 is an empty mapping: delete the '{}' to give its entries on the lines below" },
+	{ "a key indented less than the one with {} above it",
+	  IFACE "outputs:\n  console: {}\n syslog: {}\n",
+	  "5:2: did not find expected key (while parsing a block mapping at 1:1)" },
+	{ "a line at the column of the key with [] that is no entry",
+	  "interfaces: []\n: []\n  - x\n",
+	  "2:1: did not find expected key (while parsing a block mapping at 1:1)" },
+	{ "entries under an empty list after a BOM", "\xef\xbb\xbfinterfaces: []\n  - name: eth0\n",
+	  "2:3: " KEY_AFTER_LIST },
 	{ "entries under a value with [] in its comment", "log_level: info # []\n  - name: eth0\n",
 	  "2:3: did not find expected key (while parsing a block mapping at 1:1)" },
 	{ "a YAML escape error outside a pattern", OUT "    hostname: \"a\\qb\"\n",
@@ -93,6 +102,8 @@ static const struct bad_case bad_cases[] = {
 	  "6:14: bad escape '\\u12' " DQ_EXPECT },
 	{ "a YAML escape error in a key", IFACE "\"log_level\\q\": info\n",
 	  "3:11: bad escape '\\q' " DQ_EXPECT },
+	{ "a YAML escape of a multibyte character outside a pattern",
+	  OUT "    hostname: \"a\\\xc3\xa9\"\n", "6:17: bad escape '\\\xc3\xa9' " DQ_EXPECT },
 	{ "a YAML escape error after a multibyte character", IFACE "\"\xc3\xa9\\q\": 1\n",
 	  "3:3: bad escape '\\q' " DQ_EXPECT },
 	{ "anchor", IFACE "log_level: &l info\n",
@@ -195,7 +206,9 @@ static const struct bad_case bad_cases[] = {
 	{ "\\x without hex digits", SIG "    pattern: '\\xZZ'\n",
 	  "5:14: bad escape '\\xZZ' in pattern at byte 1; " ESC_EXPECT },
 	{ "escape of a non-ASCII character", SIG "    pattern: 'a\\\xc3\xa9'\n",
-	  "5:14: bad escape '\\\\xc3' in pattern at byte 2; " ESC_EXPECT },
+	  "5:14: bad escape '\\\xc3\xa9' in pattern at byte 2; " ESC_EXPECT },
+	{ "escape of a tab", SIG "    pattern: 'a\\\t'\n",
+	  "5:14: bad escape '\\' followed by \\x09 in pattern at byte 2; " ESC_EXPECT },
 	{ "YAML escape in double quotes", SIG "    pattern: \"\\u0041\"\n",
 	  "5:14: bad escape '\\u' in pattern at byte 1; " ESC_EXPECT },
 	{ "escape libyaml refuses in double quotes", SIG "    pattern: \"a\\qb\"\n",
@@ -672,9 +685,9 @@ static void test_unindexable(void)
 {
 	static const char want[] =
 		"signature 's16' (line 35): cannot be indexed: the hash bucket of its bytes already "
-		"holds the bytes of 16 other signatures, the most it can, all different bytes that "
-		"hash alike; change or remove this signature or one of those (see signature 's0', "
-		"line 3)";
+		"holds 16 other byte strings, the most it can, all different bytes that hash alike; "
+		"change its bytes, or remove one of those byte strings (from every signature that has "
+		"it); see signature 's0', line 3";
 	__u32 b = HYP_BUCKET_INDEX(HYP_HASH(0x010001));
 	struct hyp_config_error err = { "" };
 	struct hyp_config_file c;
@@ -683,7 +696,7 @@ static void test_unindexable(void)
 	size_t len = 0, n = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (!f)
+	if (!ok(f != NULL, "open_memstream"))
 		return;
 	/* 17 3-byte hex signatures in one bucket: "010001", "21b501", ... */
 	fprintf(f, "interfaces: []\nsignatures:\n");
