@@ -173,7 +173,7 @@ check-package: all
 
 BENCHES := $(addprefix $(BUILD)/bench/,bench_match bench_pps rawsend match_stats)
 
-# Benchmarks report, they never fail the suite: about 13 minutes here.
+# Benchmarks report, they never fail the suite: about 16 minutes here.
 bench: all test-deps $(TOOLS) $(BENCHES)
 	$(Q)scripts/install-deps.sh bench
 	$(Q)BUILD=$(BUILD) tests/bench/run-bench.sh
