@@ -846,19 +846,15 @@ static int pattern_text(struct parser *p, const char **text, size_t *n)
 
 /*
  * The escape s[0..k) quoted as written, or, when a byte after the
- * backslash is neither printable ASCII nor part of a UTF-8 character, as
- * "'\' followed by" those bytes escaped.
+ * backslash is not printable ASCII (messages are), as "'\' followed by"
+ * those bytes escaped.
  */
 static const char *show_escape(char dst[SHOW_MAX + 16], const char *s, size_t k)
 {
 	int plain = 1;
 
-	for (size_t i = 1, l; i < k; i += l) {
-		l = (uint8_t)s[i] < 0x80 ? 1 : utf8_len((const uint8_t *)s + i, k - i);
-		plain &= l > 1 || (l == 1 && s[i] >= ' ' && s[i] <= '~');
-		if (!l)
-			break;
-	}
+	for (size_t i = 1; i < k; i++)
+		plain &= s[i] >= ' ' && s[i] <= '~';
 	if (plain) {
 		snprintf(dst, SHOW_MAX + 16, "'\\%.*s'", (int)k - 1, s + 1);
 		return dst;
