@@ -1163,12 +1163,30 @@ static int cmp_by_bytes(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* First signature of v[0..n) (same bytes, file order) that cannot be. */
-static size_t group_conflict(const struct hyp_sig_config *s, const struct by_bytes *v, size_t n)
+/* Rules a and b, of the same bytes, act alike on every packet: b, listed
+ * later, could never be the one reported. */
+static int same_rule(const struct hyp_rule *a, const struct hyp_rule *b)
 {
-	for (size_t k = 1; k < n; k++)
+	return a->action == b->action && a->protocol == b->protocol && a->nranges == b->nranges &&
+	       !memcmp(a->port_lo, b->port_lo, a->nranges * sizeof(a->port_lo[0])) &&
+	       !memcmp(a->port_hi, b->port_hi, a->nranges * sizeof(a->port_hi[0]));
+}
+
+/* First signature of v[0..n) (same bytes, file order) that cannot be; in
+ * *first the one it conflicts with. */
+static size_t group_conflict(const struct hyp_sig_config *s, const struct by_bytes *v, size_t n,
+			     size_t *first)
+{
+	*first = v[0].idx;
+	for (size_t k = 1; k < n; k++) {
 		if (s[v[k].idx].rule.len != s[v[0].idx].rule.len || k == HYP_MAX_PATTERN_RULES)
 			return k;
+		for (size_t j = 0; j < k; j++)
+			if (same_rule(&s[v[j].idx].rule, &s[v[k].idx].rule)) {
+				*first = v[j].idx;
+				return k;
+			}
+	}
 	return 0;
 }
 
@@ -1176,6 +1194,12 @@ static int report_conflict(struct parser *p, size_t bad, size_t first)
 {
 	const struct hyp_sig_config *b = &p->cfg->sigs[bad], *a = &p->cfg->sigs[first];
 
+	if (a->rule.len == b->rule.len && same_rule(&a->rule, &b->rule))
+		return fail_at(p, &p->pat_at[bad],
+			       "signature '%s' repeats '%s' (line %u): the same bytes, action, "
+			       "protocol and ports, so it could never be the one reported; remove "
+			       "one, or give them different actions, protocols or ports",
+			       b->name, a->name, a->line);
 	if (a->rule.len != b->rule.len)
 		return fail_at(p, &p->pat_at[bad],
 			       "pattern of signature '%s' equals that of '%s' (line %u) up to "
@@ -1188,7 +1212,8 @@ static int report_conflict(struct parser *p, size_t bad, size_t first)
 		       b->name, HYP_MAX_PATTERN_RULES + 1, a->name, a->line, HYP_MAX_PATTERN_RULES);
 }
 
-/* Patterns equal up to trailing NULs, or shared by too many signatures. */
+/* Patterns equal up to trailing NULs, shared by too many signatures, or
+ * repeated with the same action and scope. */
 static int check_patterns(struct parser *p)
 {
 	const struct hyp_sig_config *s = p->cfg->sigs;
@@ -1204,14 +1229,14 @@ static int check_patterns(struct parser *p)
 		v[i] = (struct by_bytes){ s[i].rule.pattern, i };
 	qsort(v, n, sizeof(*v), cmp_by_bytes);
 	for (size_t i = 0, j; i < n; i = j) {
-		size_t k;
+		size_t k, with;
 
 		for (j = i + 1; j < n && v[j].bytes == v[i].bytes; j++)
 			;
-		k = group_conflict(s, v + i, j - i);
+		k = group_conflict(s, v + i, j - i, &with);
 		if (k && v[i + k].idx < bad) {
 			bad = v[i + k].idx;
-			first = v[i].idx;
+			first = with;
 		}
 	}
 	free(v);

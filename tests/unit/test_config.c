@@ -28,6 +28,9 @@
 	"in double quotes, where a backslash starts an escape such as \\\\, \\\", \\n, \\t or " \
 	"\\xNN; write \\\\ for a backslash, or (except in a pattern) use single quotes, which " \
 	"keep it as it is"
+#define REPEAT_EXPECT                                                                         \
+	"the same bytes, action, protocol and ports, so it could never be the one reported; " \
+	"remove one, or give them different actions, protocols or ports"
 #define HOST_EXPECT "expected 1 to 255 printable ASCII characters without spaces"
 #define KEY_AFTER_LIST                                                                           \
 	"did not find expected key (while parsing a block mapping at 1:1); 'interfaces: []' on " \
@@ -277,6 +280,12 @@ static const struct bad_case bad_cases[] = {
 	  SIGAB "  - name: b\n    pattern: cd\n  - name: c\n    hex: '61 62 00'\n",
 	  "9:10: pattern of signature 'c' equals that of 'a' (line 4) up to trailing NUL bytes; "
 	  "events cannot tell them apart, so make them differ before the NULs" },
+	{ "a signature repeated under another name", SIGAB "  - name: b\n    pattern: ab\n",
+	  "7:14: signature 'b' repeats 'a' (line 4): " REPEAT_EXPECT },
+	{ "a signature repeated after one on other ports",
+	  SIGAB "    ports: [80]\n  - name: b\n    pattern: ab\n    ports: [443]\n  - name: c\n"
+		"    hex: '6162'\n    ports: [80]\n",
+	  "11:10: signature 'c' repeats 'a' (line 4): " REPEAT_EXPECT },
 
 	/* Events and filter */
 	{ "events is a list", IFACE "events: []\n", "3:9: events is a list; expected a mapping" },
@@ -617,9 +626,34 @@ static char *generate(size_t nifaces, size_t nsigs, size_t same)
 		fprintf(f, "  - name: if%zu\n", i);
 	fprintf(f, "signatures:\n");
 	for (size_t i = 0; i < nsigs; i++)
-		fprintf(f, "  - name: s%zu\n    pattern: p%zu\n", i, same ? 0 : i);
+		if (same) /* the same pattern, on other ports */
+			fprintf(f, "  - name: s%zu\n    pattern: p0\n    ports: [%zu]\n", i, i + 1);
+		else
+			fprintf(f, "  - name: s%zu\n    pattern: p%zu\n", i, i);
 	fclose(f);
 	return buf;
+}
+
+/* The same bytes in several signatures, each of which can be reported. */
+static void test_same_bytes(void)
+{
+	static const char *const ok_cases[] = {
+		"an alert and a drop",
+		SIGAB "  - name: b\n    pattern: ab\n    action: alert\n",
+		"any protocol and udp",
+		SIGAB "  - name: b\n    pattern: ab\n    protocol: udp\n",
+		"any port and port 80",
+		SIGAB "  - name: b\n    pattern: ab\n    ports: [80]\n",
+		"the same ports in another order",
+		SIGAB "    ports: [80, 443]\n  - name: b\n    pattern: ab\n    ports: [443, 80]\n",
+	};
+	struct hyp_config_file c;
+
+	for (size_t i = 0; i < sizeof(ok_cases) / sizeof(ok_cases[0]); i += 2) {
+		ok(parse(ok_cases[i + 1], &c, 0) == 0 && c.nsigs == 2, "same bytes, %s",
+		   ok_cases[i]);
+		hyp_config_free(&c);
+	}
 }
 
 static void test_limits(void)
@@ -666,7 +700,7 @@ static void test_limits(void)
 	free(y);
 	y = generate(1, HYP_MAX_PATTERN_RULES + 1, 1);
 	rc = y ? hyp_config_parse("t.yaml", y, strlen(y), 0, &c, &err) : 0;
-	ok(rc == -1 && !strcmp(err.msg, "t.yaml:37:14: signature 's16' is the 17th with the "
+	ok(rc == -1 && !strcmp(err.msg, "t.yaml:53:14: signature 's16' is the 17th with the "
 					"pattern of 's0' (line 4); at most 16 signatures may "
 					"share one pattern"),
 	   "17 signatures with the same pattern refused: %s", err.msg);
@@ -837,6 +871,7 @@ int main(void)
 	test_patterns();
 	test_accepted();
 	test_missing_iface();
+	test_same_bytes();
 	test_limits();
 	test_unindexable();
 	test_load();
