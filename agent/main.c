@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"  stats [--json]          counters and per-signature hits of the running agent\n"
 	"  version                 print the version\n"
 	"\n"
-	"FILE defaults to " HYP_CONFIG_DEFAULT ". `hyperion COMMAND --help` for more.\n"
+	"FILE defaults to " HYP_CONFIG_DEFAULT ". `hyperion help COMMAND` for more.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n";
 
 /* The commands: their name, whether they read a configuration file (given
@@ -180,6 +180,18 @@ int main(int argc, char **argv)
 	int json = 0, condition = 0, want_help = 0, config_given = 0;
 	const struct command *c;
 
+	if (cmd && !strcmp(cmd, "help") && argc > 2) { /* help COMMAND: its --help */
+		c = find_command(argv[2]);
+		if (!c || argc > 3) {
+			fprintf(stderr,
+				c ? "hyperion: unexpected argument '%s'\n\n%s"
+				  : "hyperion: unknown command '%s'\n\n%s",
+				argv[c ? 3 : 2], usage_text);
+			return HYP_EXIT_CONFIG;
+		}
+		fputs(c->help, stdout);
+		return HYP_EXIT_OK;
+	}
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, cmd ? stdout : stderr);
 		return cmd ? HYP_EXIT_OK : HYP_EXIT_CONFIG;

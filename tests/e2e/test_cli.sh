@@ -30,6 +30,12 @@ ok $? "--help: exit 0, the usage on standard output"
 run_cli run --help
 [ $RC = 0 ] && grep -q '^Usage: hyperion run' "$WORK/out"
 ok $? "run --help: the command's own help"
+run_cli help stats
+[ $RC = 0 ] && grep -q '^Usage: hyperion stats' "$WORK/out"
+ok $? "help stats: the command's own help"
+run_cli help
+[ $RC = 0 ] && grep -q '^Usage: hyperion COMMAND' "$WORK/out"
+ok $? "help: exit 0, the usage on standard output"
 run_cli bogus
 [ $RC = 2 ] && grep -q "unknown command 'bogus'" "$WORK/err"
 ok $? "an unknown command: exit 2, named"
@@ -54,6 +60,8 @@ version foo|unexpected argument 'foo'
 stats foo|unexpected argument 'foo'
 bogus foo|unknown command 'bogus'
 bogus --help|unknown command 'bogus'
+help bogus|unknown command 'bogus'
+help run foo|unexpected argument 'foo'
 run --bogus|Usage: hyperion COMMAND
 LIST
 
