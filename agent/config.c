@@ -873,8 +873,11 @@ static size_t escape_len(const char *s, size_t left)
 
 	if (left < 2)
 		return 1;
-	if (s[1] == 'x')
-		return left < 4 ? left : 4;
+	if (s[1] == 'x') { /* up to two ASCII bytes after it */
+		for (l = 2; l < left && l < 4 && (uint8_t)s[l] < 0x80; l++)
+			;
+		return l;
+	}
 	l = utf8_len((const uint8_t *)s + 1, left - 1);
 	return 1 + (l ? l : 1);
 }

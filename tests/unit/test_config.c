@@ -207,6 +207,8 @@ static const struct bad_case bad_cases[] = {
 	  "5:14: bad escape '\\q' in pattern at byte 3; " ESC_EXPECT },
 	{ "backslash at the end", SIG "    pattern: 'ab\\'\n",
 	  "5:14: incomplete escape '\\' in pattern at byte 3; " ESC_EXPECT },
+	{ "\\x before a multibyte character", SIG "    pattern: 'a\\xZ\xc3\xa9'\n",
+	  "5:14: bad escape '\\xZ' in pattern at byte 2; " ESC_EXPECT },
 	{ "\\x without hex digits", SIG "    pattern: '\\xZZ'\n",
 	  "5:14: bad escape '\\xZZ' in pattern at byte 1; " ESC_EXPECT },
 	{ "escape of a non-ASCII character", SIG "    pattern: 'a\\\xc3\xa9'\n",
@@ -286,6 +288,10 @@ static const struct bad_case bad_cases[] = {
 	  SIGAB "    ports: [80]\n  - name: b\n    pattern: ab\n    ports: [443]\n  - name: c\n"
 		"    hex: '6162'\n    ports: [80]\n",
 	  "11:10: signature 'c' repeats 'a' (line 4): " REPEAT_EXPECT },
+	{ "a signature repeating the second of its bytes",
+	  SIGAB "    ports: [80]\n  - name: b\n    pattern: ab\n    ports: [443]\n  - name: c\n"
+		"    pattern: ab\n    ports: [443]\n",
+	  "11:14: signature 'c' repeats 'b' (line 7): " REPEAT_EXPECT },
 
 	/* Events and filter */
 	{ "events is a list", IFACE "events: []\n", "3:9: events is a list; expected a mapping" },
@@ -644,6 +650,8 @@ static void test_same_bytes(void)
 		SIGAB "  - name: b\n    pattern: ab\n    protocol: udp\n",
 		"any port and port 80",
 		SIGAB "  - name: b\n    pattern: ab\n    ports: [80]\n",
+		"port ranges that end apart",
+		SIGAB "    ports: [80-90]\n  - name: b\n    pattern: ab\n    ports: [80-100]\n",
 		"the same ports in another order",
 		SIGAB "    ports: [80, 443]\n  - name: b\n    pattern: ab\n    ports: [443, 80]\n",
 	};
