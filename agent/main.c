@@ -174,25 +174,33 @@ static int cmd_check(const char *config)
 	return HYP_EXIT_OK;
 }
 
+/* help, --help or -h */
+static int is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL, *config = HYP_CONFIG_DEFAULT;
 	int json = 0, condition = 0, want_help = 0, config_given = 0;
 	const struct command *c;
 
-	if (cmd && !strcmp(cmd, "help") && argc > 2) { /* help COMMAND: its --help */
-		c = find_command(argv[2]);
-		if (!c || argc > 3) {
-			fprintf(stderr,
-				c ? "hyperion: unexpected argument '%s'\n\n%s"
-				  : "hyperion: unknown command '%s'\n\n%s",
-				argv[c ? 3 : 2], usage_text);
-			return HYP_EXIT_CONFIG;
+	if (!cmd || is_help(cmd)) { /* help [COMMAND] */
+		const char *topic = cmd && argc > 2 ? argv[2] : NULL;
+
+		if (topic && !is_help(topic)) {
+			c = find_command(strcmp(topic, "--version") ? topic : "version");
+			if (!c || argc > 3) {
+				fprintf(stderr,
+					c ? "hyperion: unexpected argument '%s'\n\n%s"
+					  : "hyperion: unknown command '%s'\n\n%s",
+					argv[c ? 3 : 2], usage_text);
+				return HYP_EXIT_CONFIG;
+			}
+			fputs(c->help, stdout);
+			return HYP_EXIT_OK;
 		}
-		fputs(c->help, stdout);
-		return HYP_EXIT_OK;
-	}
-	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, cmd ? stdout : stderr);
 		return cmd ? HYP_EXIT_OK : HYP_EXIT_CONFIG;
 	}

@@ -36,6 +36,22 @@ ok $? "help stats: the command's own help"
 run_cli help
 [ $RC = 0 ] && grep -q '^Usage: hyperion COMMAND' "$WORK/out"
 ok $? "help: exit 0, the usage on standard output"
+for args in "help help" "help --help" "--help -h"; do
+	# shellcheck disable=SC2086 # the arguments are words
+	run_cli $args
+	[ $RC = 0 ] && grep -q '^Usage: hyperion COMMAND' "$WORK/out"
+	ok $? "$args: the usage"
+done
+while IFS='|' read -r args want; do
+	# shellcheck disable=SC2086 # the arguments are words
+	run_cli $args
+	[ $RC = 0 ] && grep -q "^Usage: hyperion $want" "$WORK/out"
+	ok $? "$args: the help of $want"
+done <<'LIST'
+--help run|run
+-h check-config|check-config
+help --version|version
+LIST
 run_cli bogus
 [ $RC = 2 ] && grep -q "unknown command 'bogus'" "$WORK/err"
 ok $? "an unknown command: exit 2, named"
