@@ -1334,6 +1334,9 @@ static int syslog_target(struct parser *p, void *obj)
 
 	if (!is_scalar(p))
 		return type_error(p, "target", "\"host:port\", \"[ipv6]:port\" or a socket path");
+	if (!slen(p)) /* as every other empty value */
+		return fail_here(p, "target is empty; expected \"host:port\", \"[ipv6]:port\" or "
+				    "a socket path, or leave target out while syslog is disabled");
 	if (slen(p) >= sizeof(sl->target))
 		return fail_here(p, "target is %zu bytes; expected at most %zu", slen(p),
 				 sizeof(sl->target) - 1);

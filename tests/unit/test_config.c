@@ -345,6 +345,12 @@ static const struct bad_case bad_cases[] = {
 	{ "syslog enabled without a target", OUT,
 	  "5:5: syslog is enabled without a target; expected \"host:port\", \"[ipv6]:port\" or, for "
 	  "unix, a path" },
+	{ "syslog target empty", OUT "    target: ''\n",
+	  "6:13: target is empty; expected \"host:port\", \"[ipv6]:port\" or a socket path, or "
+	  "leave target out while syslog is disabled" },
+	{ "syslog target empty while disabled", IFACE "outputs:\n  syslog:\n    target:\n",
+	  "5:12: target is empty; expected \"host:port\", \"[ipv6]:port\" or a socket path, or "
+	  "leave target out while syslog is disabled" },
 	{ "syslog transport", OUT "    transport: http\n",
 	  "6:16: transport 'http' is not valid; expected udp, tcp or unix" },
 	{ "syslog target without a port", OUT "    target: localhost\n",
