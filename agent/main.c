@@ -84,6 +84,11 @@ static int parse_opts(int argc, char **argv, int takes_file, const char **config
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
+			if (*config_given) {
+				fprintf(stderr, "hyperion: -c given twice ('%s', then '%s')\n",
+					*config, optarg);
+				return -1;
+			}
 			*config = optarg;
 			*config_given = 1;
 			break;

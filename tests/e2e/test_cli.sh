@@ -72,6 +72,8 @@ run --condition|--condition is an option of check-config only
 stats -c /etc/hyperion.yaml|stats reads no configuration file
 version -c /etc/hyperion.yaml|version reads no configuration file
 check-config a b|unexpected argument 'b'
+check-config -c a -c b|-c given twice ('a', then 'b')
+check-config -c a --config=b|-c given twice ('a', then 'b')
 version foo|unexpected argument 'foo'
 stats foo|unexpected argument 'foo'
 bogus foo|unknown command 'bogus'
