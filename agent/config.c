@@ -930,7 +930,6 @@ static size_t yaml_bad_escape(const char *s, size_t n, size_t *k)
 			i++;
 			continue;
 		}
-		*k = 2;
 		if (!digits) {
 			*k = escape_len(s + i, n - i);
 			return i;
