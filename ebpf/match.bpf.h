@@ -13,8 +13,9 @@
  *    one multiply and reads one byte of a table (t1) of 4 KiB to 1 MiB,
  *    sized by the compiler to the signature count. Every signature of 4..8
  *    bytes is entered by one "anchor": a g-byte piece of it at offset
- *    anchor_pos, its start unless that bucket is crowded (so signatures
- *    sharing a prefix such as "GET /" still spread out). A per-byte automaton
+ *    anchor_pos, the piece whose bucket holds the fewest other patterns,
+ *    the earliest of those (so signatures sharing a prefix such as "GET /"
+ *    spread out, and most buckets hold one pattern). A per-byte automaton
  *    was rejected (each byte's load waits on the previous one, ~3 ns/byte),
  *    so were one-bpf_loop-call-per-byte scans (~9 ns/byte) and Wu-Manber
  *    skipping (cannot skip with short patterns).
@@ -79,7 +80,10 @@
  * 1000 random signatures); one stage-2 call per chunk instead of per block
  * (0.9M verifier instructions); 3-byte anchors at every second offset (42 %
  * of offsets hit on text at 1000 word signatures); anchors on the rarest
- * bytes instead of the prefix (more hits on text); for the strict hash, one
+ * bytes instead of the prefix (more hits on text); walking buckets of up to
+ * four patterns inline instead of calling probe() (3.34 ns/byte on text at
+ * 10,000 signatures, against 3.25 with anchors spread over one-pattern
+ * buckets, and no better with both); for the strict hash, one
  * hash of the anchor and the next byte's class (a 64-bit load and a mask
  * instead of the next-byte test: stage 1 alone 0.17 to 0.29 ns/byte
  * cheaper), which needs a t1 eight times larger for the same selectivity,
