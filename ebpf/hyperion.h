@@ -240,8 +240,8 @@ struct hyp_flow {
 
 /*
  * The pair scan (see ebpf/match.bpf.h): stage 1 on the bigram at each
- * offset, taken while it flags few blocks (ADAPT), the strict anchor hash
- * in between. As a compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick
+ * offset, taken while it flags few blocks (ADAPT), pairs3 while the bigrams
+ * flag too many, the strict anchor hash while pairs3 does too. As a compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick
  * OFF or ADAPT, and the pair table (cfg.pair_third), from the set;
  * HYP_PAIRS_ON3 asks for the pair scan on pairs3[], always.
  */
@@ -253,7 +253,7 @@ struct hyp_flow {
 #define HYP_PAIRS_ON3	      5	   /* knob only: ON with cfg.pair_third set */
 #define HYP_PAIRS_REVIEW      256  /* blocks between two reviews of the pair scan */
 #define HYP_PAIRS_MAX_FLAGGED 50   /* percent of blocks flagged it may cost */
-#define HYP_PAIRS_REST	      4096 /* packets without it after a bad review */
+#define HYP_PAIRS_REST	      4096 /* packets on the next stage 1 after a bad review */
 
 #define HYP_ACTION_DROP	      0
 #define HYP_ACTION_ALERT      1

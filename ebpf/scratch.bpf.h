@@ -42,8 +42,8 @@ struct hyp_scratch {
 	__u32 pair_blocks;  /* blocks scanned with pairs since the last review */
 	__u32 pair_flagged; /* how many of them stage 1 flagged */
 	__u32 pairs_off;    /* packets still to scan without pairs */
-	__u32 _pad;
-	__u16 hits[32]; /* stage-1 result per block of a chunk */
+	__u32 pairs3_left;  /* packets still to scan with pairs3, not the bigrams */
+	__u16 hits[32];	    /* stage-1 result per block of a chunk */
 };
 
 static __always_inline __u8 rd8(const struct hyp_scratch *s, __u32 off)

@@ -645,25 +645,63 @@ static void test_new_flow(void)
 
 _Static_assert(sizeof(struct hyp_scratch) % 8 == 0, "per-CPU values need no padding");
 
-/* The pair scan's state, the largest over the CPUs (the test runs on one);
- * clear: zero it everywhere instead. */
-static void pair_state(int clear, __u32 *off, __u32 *blocks)
+/* This CPU's scratch (the tests that read it pin themselves to it) into
+ * *one; clear: zeroes it on every CPU instead. Returns 0 on success. */
+static int cpu_scratch(int clear, struct hyp_scratch *one)
 {
 	int fd = bpf_map__fd(x.skel->maps.scratch), ncpu = libbpf_num_possible_cpus();
 	struct hyp_scratch *v = calloc((size_t)ncpu, sizeof(*v));
+	int cpu = sched_getcpu(), rc = -1;
 	__u32 zero = 0;
 
-	*off = *blocks = 0;
+	memset(one, 0, sizeof(*one));
 	if (!v)
-		return;
-	if (clear)
-		bpf_map_update_elem(fd, &zero, v, BPF_ANY);
-	else if (!bpf_map_lookup_elem(fd, &zero, v))
-		for (int c = 0; c < ncpu; c++) {
-			*off = v[c].pairs_off > *off ? v[c].pairs_off : *off;
-			*blocks = v[c].pair_blocks > *blocks ? v[c].pair_blocks : *blocks;
-		}
+		return -1;
+	if (clear) {
+		rc = bpf_map_update_elem(fd, &zero, v, BPF_ANY);
+	} else if (cpu >= 0 && cpu < ncpu && !bpf_map_lookup_elem(fd, &zero, v)) {
+		*one = v[cpu];
+		rc = 0;
+	}
 	free(v);
+	return rc;
+}
+
+/* The pair scan's state on this CPU. */
+struct pair_rec {
+	__u32 off;    /* packets the pair scan still rests */
+	__u32 third;  /* packets it still reads pairs3 instead of the bigrams */
+	__u32 blocks; /* blocks since its last review */
+};
+
+static void pair_state(int clear, struct pair_rec *rec)
+{
+	static struct hyp_scratch one;
+
+	cpu_scratch(clear, &one);
+	*rec = (struct pair_rec){ .off = one.pairs_off,
+				  .third = one.pairs3_left,
+				  .blocks = one.pair_blocks };
+}
+
+/* Stage 1's result for block b of the last chunk this CPU scanned
+ * (offsets 1024 + 16 b.. of a 1400-byte payload). */
+static __u16 last_chunk_hits(int b)
+{
+	static struct hyp_scratch one;
+
+	cpu_scratch(0, &one);
+	return one.hits[b];
+}
+
+/* Whether stage 1 flagged any of the 24 blocks of that chunk. */
+static int last_chunk_flagged(void)
+{
+	int flagged = 0;
+
+	for (int b = 0; b < 24; b++)
+		flagged |= last_chunk_hits(b) != 0;
+	return flagged;
 }
 
 #define MIDDLE 700
@@ -702,62 +740,48 @@ static void pin_here(cpu_set_t *saved)
 	sched_setaffinity(0, sizeof(one), &one);
 }
 
-/* HYP_PAIRS_ADAPT: a pair scan that flags every block rests; one that
+/* HYP_PAIRS_ADAPT: a pair scan on the bigrams that flags every block
+ * gives way to pairs3; one on pairs3 that flags every block rests; one that
  * flags none stays; matches are found either way. */
 static void test_pair_scan(void)
 {
 	struct hyp_config k = { .pair_scan = HYP_PAIRS_ADAPT };
-	struct hyp_rule r = xrun_rule("abzz", 4, 1);
+	struct hyp_rule r = xrun_rule("abzz", 4, 1), r2 = xrun_rule("abaz", 4, 1);
+	struct pair_rec rec;
 	cpu_set_t all;
-	__u32 off, blocks;
 
 	pin_here(&all);
 	xrun_rules(&x, &r, 1, &k);
-	pair_state(1, &off, &blocks);
+	pair_state(1, &rec);
 	ok(fill_frames("ab", NULL, 0) == XDP_PASS, "ten payloads of 'abab...' pass");
-	pair_state(0, &off, &blocks);
-	/* 88 blocks a payload: the review after the third turns it off for
-	 * HYP_PAIRS_REST packets, seven of which have gone by */
-	ok(off == HYP_PAIRS_REST - 7,
-	   "every block flagged: the pair scan rests for %u packets (%u left)", HYP_PAIRS_REST,
-	   off);
-	ok(fill_frames("ab", "abzz", MIDDLE) == XDP_DROP,
+	pair_state(0, &rec);
+	/* 88 blocks a payload: the review after the third moves the scan to
+	 * pairs3 for HYP_PAIRS_REST packets, seven of which have gone by;
+	 * there "aba" is not "abz", so it flags nothing and stays */
+	ok(rec.third == HYP_PAIRS_REST - 7 && rec.off == 0 && !last_chunk_flagged(),
+	   "the bigrams flag every block: pairs3 takes over for %u packets (%u left, %u resting) "
+	   "and flags none",
+	   HYP_PAIRS_REST, rec.third, rec.off);
+	ok(fill_frames("ab", "abzz", MIDDLE) == XDP_DROP, "and finds the signature");
+	xrun_rules(&x, &r2, 1, &k); /* a new set: its record starts afresh */
+	ok(fill_frames("ab", NULL, 0) == XDP_PASS, "ten payloads of 'abab...' pass");
+	pair_state(0, &rec);
+	/* three payloads on the bigrams, three on pairs3 ("aba" is the start of
+	 * "abaz"), then the rest: four of its packets have gone by */
+	ok(rec.off == HYP_PAIRS_REST - 4 && rec.third == 0,
+	   "both pair scans flag every block: the pair scan rests for %u packets (%u left)",
+	   HYP_PAIRS_REST, rec.off);
+	ok(fill_frames("ab", "abaz", MIDDLE) == XDP_DROP,
 	   "while it rests, the signature is still found");
-	xrun_rules(&x, &r, 1, &k); /* a new set: its record starts afresh */
+	xrun_rules(&x, &r, 1, &k);
 	ok(fill_frames("cd", NULL, 0) == XDP_PASS, "ten payloads of 'cdcd...' pass");
-	pair_state(0, &off, &blocks);
-	ok(off == 0 && blocks == 88,
-	   "a new set, no block flagged: the pair scan is on and stays on (%u blocks since its "
+	pair_state(0, &rec);
+	ok(rec.off == 0 && rec.third == 0 && rec.blocks == 88,
+	   "a new set, no block flagged: the pair scan stays on the bigrams (%u blocks since its "
 	   "last review)",
-	   blocks);
+	   rec.blocks);
 	ok(fill_frames("cd", "abzz", MIDDLE) == XDP_DROP, "and finds the signature");
 	sched_setaffinity(0, sizeof(all), &all);
-}
-
-/* Stage 1's result for block b of the last chunk this CPU scanned
- * (offsets 1024 + 16 b.. of a 1400-byte payload). */
-static __u16 last_chunk_hits(int b)
-{
-	int fd = bpf_map__fd(x.skel->maps.scratch), ncpu = libbpf_num_possible_cpus();
-	struct hyp_scratch *v = calloc((size_t)ncpu, sizeof(*v));
-	__u32 zero = 0;
-	int cpu = sched_getcpu();
-	__u16 hits = 0;
-
-	if (v && cpu >= 0 && cpu < ncpu && !bpf_map_lookup_elem(fd, &zero, v))
-		hits = v[cpu].hits[b];
-	free(v);
-	return hits;
-}
-
-/* Whether stage 1 flagged any of the 24 blocks of that chunk. */
-static int last_chunk_flagged(void)
-{
-	int flagged = 0;
-
-	for (int b = 0; b < 24; b++)
-		flagged |= last_chunk_hits(b) != 0;
-	return flagged;
 }
 
 /* The signature reported for the last packet run, as a string. */
@@ -836,8 +860,8 @@ static void test_strict_hash(void)
 	struct hyp_rule r[3] = { xrun_rule("abcdX", 5, 1), xrun_rule("wxyz", 4, 2),
 				 xrun_rule("yz", 2, 3) };
 	struct hyp_config k = { .pair_scan = HYP_PAIRS_OFF };
+	struct pair_rec rec;
 	cpu_set_t all;
-	__u32 off, blocks;
 
 	pin_here(&all);
 	xrun_rules(&x, r, 2, &k);
@@ -854,9 +878,11 @@ static void test_strict_hash(void)
 	xrun_rules(&x, r, 2, &k);
 	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS,
 	   "ten payloads of 'abcdY...' with the pair scan adapting");
-	pair_state(0, &off, &blocks);
-	ok(off > 0 && !last_chunk_flagged(),
-	   "the pair scan rests (%u packets left), the strict hash scans", off);
+	pair_state(0, &rec);
+	ok(rec.off > 0 && !last_chunk_flagged(),
+	   "both pair scans flag 'abcdY...': the pair scan rests (%u packets left), the strict "
+	   "hash scans",
+	   rec.off);
 	ok(fill_frames("abcdY", "abcdX", MIDDLE) == XDP_DROP, "and finds 'abcdX'");
 	xrun_rules(&x, r, 3, &k); /* a short signature: the plain hash */
 	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS && last_chunk_flagged(),
@@ -903,7 +929,7 @@ static void test_pair_third_adapt(void)
 	static char sigs[4000][HYP_SIG_LEN + 1];
 	struct hyp_config k = { .pair_scan = HYP_PAIRS_CHOOSE };
 	unsigned int seed = 7, missed = 0, tried = 0;
-	__u32 off, blocks;
+	struct pair_rec rec;
 	cpu_set_t all;
 
 	for (unsigned int i = 0; i < 4000; i++) {
@@ -919,16 +945,16 @@ static void test_pair_third_adapt(void)
 	ok(xrun_rules(&x, r, 4000, &k) == 0 && x.tables->cfg.pair_scan == HYP_PAIRS_ADAPT &&
 		   x.tables->cfg.pair_third,
 	   "4000 random signatures: the pair scan adapts, on pairs3");
-	pair_state(1, &off, &blocks);
+	pair_state(1, &rec);
 	ok(fill_frames("xy", NULL, 0) == XDP_PASS, "ten payloads of 'xyxy...' pass");
-	pair_state(0, &off, &blocks);
-	ok(off > 0, "pairs3 flagged every block: it rests (%u packets left)", off);
+	pair_state(0, &rec);
+	ok(rec.off > 0, "pairs3 flagged every block: it rests (%u packets left)", rec.off);
 	for (unsigned int i = 0; i < 3999; i += 37, tried++)
 		missed += fill_frames("x", sigs[i], MIDDLE) != XDP_DROP ||
 			  strcmp(last_reported(), sigs[i]);
-	pair_state(0, &off, &blocks);
-	ok(missed == 0 && off > 0, "while it rests, %u of %u signatures missed (%u packets left)",
-	   missed, tried, off);
+	pair_state(0, &rec);
+	ok(missed == 0 && rec.off > 0,
+	   "while it rests, %u of %u signatures missed (%u packets left)", missed, tried, rec.off);
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
