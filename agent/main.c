@@ -206,6 +206,11 @@ int main(int argc, char **argv)
 			fputs(c->help, stdout);
 			return HYP_EXIT_OK;
 		}
+		if (argc > 3) { /* help help foo */
+			fprintf(stderr, "hyperion: unexpected argument '%s'\n\n%s", argv[3],
+				usage_text);
+			return HYP_EXIT_CONFIG;
+		}
 		fputs(usage_text, cmd ? stdout : stderr);
 		return cmd ? HYP_EXIT_OK : HYP_EXIT_CONFIG;
 	}

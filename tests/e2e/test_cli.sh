@@ -80,6 +80,8 @@ bogus foo|unknown command 'bogus'
 bogus --help|unknown command 'bogus'
 help bogus|unknown command 'bogus'
 help run foo|unexpected argument 'foo'
+help help foo|unexpected argument 'foo'
+--help -h foo|unexpected argument 'foo'
 run --bogus|Usage: hyperion COMMAND
 LIST
 
