@@ -1165,53 +1165,135 @@ static int cmp_by_bytes(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Rules a and b, of the same bytes, act alike on every packet: b, listed
- * later, could never be the one reported. */
-static int same_rule(const struct hyp_rule *a, const struct hyp_rule *b)
+/* The destination ports rule r applies to, as sorted ranges with no two
+ * that overlap or touch; any port is 0-65535. Returns how many. */
+static unsigned int port_set(const struct hyp_rule *r, __u32 *lo, __u32 *hi)
 {
-	return a->action == b->action && a->protocol == b->protocol && a->nranges == b->nranges &&
-	       !memcmp(a->port_lo, b->port_lo, a->nranges * sizeof(a->port_lo[0])) &&
-	       !memcmp(a->port_hi, b->port_hi, a->nranges * sizeof(a->port_hi[0]));
+	unsigned int n = 0;
+
+	if (!r->nranges) {
+		lo[0] = 0;
+		hi[0] = 65535;
+		return 1;
+	}
+	for (unsigned int i = 0; i < r->nranges && i < HYP_MAX_PORT_RANGES; i++) {
+		unsigned int k = n++;
+
+		for (; k > 0 && lo[k - 1] > r->port_lo[i]; k--) { /* insertion sort */
+			lo[k] = lo[k - 1];
+			hi[k] = hi[k - 1];
+		}
+		lo[k] = r->port_lo[i];
+		hi[k] = r->port_hi[i];
+	}
+	for (unsigned int i = 1, out = 0; i <= n; i++) { /* merge */
+		if (i < n && lo[i] <= hi[out] + 1) {
+			hi[out] = hi[i] > hi[out] ? hi[i] : hi[out];
+			continue;
+		}
+		if (i == n)
+			return out + 1;
+		out++;
+		lo[out] = lo[i];
+		hi[out] = hi[i];
+	}
+	return n;
 }
 
-/* First signature of v[0..n) (same bytes, file order) that cannot be; in
- * *first the one it conflicts with. */
+/* Whether rule a applies to every packet rule b applies to. */
+static int covers(const struct hyp_rule *a, const struct hyp_rule *b)
+{
+	__u32 alo[HYP_MAX_PORT_RANGES], ahi[HYP_MAX_PORT_RANGES];
+	__u32 blo[HYP_MAX_PORT_RANGES], bhi[HYP_MAX_PORT_RANGES];
+	unsigned int na, nb, j = 0;
+
+	if (a->protocol != HYP_PROTO_ANY && a->protocol != b->protocol)
+		return 0;
+	na = port_set(a, alo, ahi);
+	nb = port_set(b, blo, bhi);
+	for (unsigned int i = 0; i < nb; i++) { /* both sorted: one pass */
+		while (j < na && ahi[j] < blo[i])
+			j++;
+		if (j == na || alo[j] > blo[i] || ahi[j] < bhi[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether rule a, of the same bytes as rule b and listed before it if
+ * a_first, is reported wherever b matches, so that b never could be: a
+ * applies there too, and either drops where b alerts (a drop wins over an
+ * alert), or acts as b does and comes first (ties go to the earlier rule). */
+static int shadows(const struct hyp_rule *a, const struct hyp_rule *b, int a_first)
+{
+	if (!covers(a, b))
+		return 0;
+	if (a->action == HYP_ACTION_DROP && b->action == HYP_ACTION_ALERT)
+		return 1;
+	return a_first && a->action == b->action;
+}
+
+/* Whether rules a and b act alike on every packet. */
+static int same_rule(const struct hyp_rule *a, const struct hyp_rule *b)
+{
+	return a->action == b->action && covers(a, b) && covers(b, a);
+}
+
+/* First signature of v[0..n) (same bytes, file order) that cannot be, or
+ * n; in *first the one it conflicts with. */
 static size_t group_conflict(const struct hyp_sig_config *s, const struct by_bytes *v, size_t n,
 			     size_t *first)
 {
-	*first = v[0].idx;
-	for (size_t k = 1; k < n; k++) {
-		if (s[v[k].idx].rule.len != s[v[0].idx].rule.len || k == HYP_MAX_PATTERN_RULES)
+	for (size_t k = 0; k < n; k++) {
+		const struct hyp_rule *b = &s[v[k].idx].rule;
+
+		*first = v[0].idx;
+		if (k && (b->len != s[v[0].idx].rule.len || k == HYP_MAX_PATTERN_RULES))
 			return k;
-		for (size_t j = 0; j < k; j++)
-			if (same_rule(&s[v[j].idx].rule, &s[v[k].idx].rule)) {
+		for (size_t j = 0; j < n; j++)
+			if (j != k && s[v[j].idx].rule.len == b->len &&
+			    shadows(&s[v[j].idx].rule, b, j < k)) {
 				*first = v[j].idx;
 				return k;
 			}
 	}
-	return 0;
+	return n;
 }
 
 static int report_conflict(struct parser *p, size_t bad, size_t first)
 {
 	const struct hyp_sig_config *b = &p->cfg->sigs[bad], *a = &p->cfg->sigs[first];
 
-	if (a->rule.len == b->rule.len && same_rule(&a->rule, &b->rule))
-		return fail_at(p, &p->pat_at[bad],
-			       "signature '%s' repeats '%s' (line %u): the same bytes, action, "
-			       "protocol and ports, so it could never be the one reported; remove "
-			       "one, or give them different actions, protocols or ports",
-			       b->name, a->name, a->line);
 	if (a->rule.len != b->rule.len)
 		return fail_at(p, &p->pat_at[bad],
 			       "pattern of signature '%s' equals that of '%s' (line %u) up to "
 			       "trailing NUL bytes; events cannot tell them apart, so make them "
 			       "differ before the NULs",
 			       b->name, a->name, a->line);
+	if (!shadows(&a->rule, &b->rule, first < bad))
+		return fail_at(p, &p->pat_at[bad],
+			       "signature '%s' is the %dth with the pattern of '%s' (line %u); at "
+			       "most %d signatures may share one pattern",
+			       b->name, HYP_MAX_PATTERN_RULES + 1, a->name, a->line,
+			       HYP_MAX_PATTERN_RULES);
+	if (same_rule(&a->rule, &b->rule))
+		return fail_at(p, &p->pat_at[bad],
+			       "signature '%s' repeats '%s' (line %u): the same bytes, action, "
+			       "protocol and ports, so it could never be the one reported; remove "
+			       "one, or give them different actions, protocols or ports",
+			       b->name, a->name, a->line);
+	if (a->rule.action != b->rule.action)
+		return fail_at(p, &p->pat_at[bad],
+			       "signature '%s' could never be the one reported: '%s' (line %u), "
+			       "with the same bytes, drops every packet that '%s' would alert on, "
+			       "and a drop wins over an alert; remove '%s', or narrow the protocol "
+			       "or ports of '%s'",
+			       b->name, a->name, a->line, b->name, b->name, a->name);
 	return fail_at(p, &p->pat_at[bad],
-		       "signature '%s' is the %dth with the pattern of '%s' (line %u); at most %d "
-		       "signatures may share one pattern",
-		       b->name, HYP_MAX_PATTERN_RULES + 1, a->name, a->line, HYP_MAX_PATTERN_RULES);
+		       "signature '%s' could never be the one reported: '%s' (line %u), listed "
+		       "before it with the same bytes and action, applies to every packet that "
+		       "'%s' does; list '%s' first, or remove one",
+		       b->name, a->name, a->line, b->name, b->name);
 }
 
 /* Patterns equal up to trailing NULs, shared by too many signatures, or
@@ -1236,7 +1318,7 @@ static int check_patterns(struct parser *p)
 		for (j = i + 1; j < n && v[j].bytes == v[i].bytes; j++)
 			;
 		k = group_conflict(s, v + i, j - i, &with);
-		if (k && v[i + k].idx < bad) {
+		if (k < j - i && v[i + k].idx < bad) {
 			bad = v[i + k].idx;
 			first = with;
 		}

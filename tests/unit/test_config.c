@@ -292,6 +292,37 @@ static const struct bad_case bad_cases[] = {
 	  SIGAB "    ports: [80]\n  - name: b\n    pattern: ab\n    ports: [443]\n  - name: c\n"
 		"    pattern: ab\n    ports: [443]\n",
 	  "11:14: signature 'c' repeats 'b' (line 7): " REPEAT_EXPECT },
+	{ "the same ports in another order",
+	  SIGAB "    ports: [80, 443]\n  - name: b\n    pattern: ab\n    ports: [443, 80]\n",
+	  "8:14: signature 'b' repeats 'a' (line 4): " REPEAT_EXPECT },
+	{ "a port range written out",
+	  SIGAB "    ports: [80-81, 443]\n  - name: b\n    pattern: ab\n    ports: [443, 81, 80]\n",
+	  "8:14: signature 'b' repeats 'a' (line 4): " REPEAT_EXPECT },
+	{ "an alert after a drop that covers it",
+	  SIGAB "  - name: b\n    pattern: ab\n    action: alert\n",
+	  "7:14: signature 'b' could never be the one reported: 'a' (line 4), with the same bytes, "
+	  "drops every packet that 'b' would alert on, and a drop wins over an alert; remove 'b', "
+	  "or narrow the protocol or ports of 'a'" },
+	{ "an alert before a drop that covers it",
+	  SIGAB "    action: alert\n    ports: [80]\n  - name: b\n    pattern: ab\n",
+	  "5:14: signature 'a' could never be the one reported: 'b' (line 8), with the same bytes, "
+	  "drops every packet that 'a' would alert on, and a drop wins over an alert; remove 'a', "
+	  "or narrow the protocol or ports of 'b'" },
+	{ "udp after any protocol", SIGAB "  - name: b\n    pattern: ab\n    protocol: udp\n",
+	  "7:14: signature 'b' could never be the one reported: 'a' (line 4), listed before it "
+	  "with the same bytes and action, applies to every packet that 'b' does; list 'b' first, "
+	  "or remove one" },
+	{ "ports within earlier ranges that touch",
+	  SIGAB "    ports: [80-84, 85-90]\n  - name: b\n    pattern: ab\n    ports: [83-87]\n",
+	  "8:14: signature 'b' could never be the one reported: 'a' (line 4), listed before it "
+	  "with the same bytes and action, applies to every packet that 'b' does; list 'b' first, "
+	  "or remove one" },
+	{ "ports within an earlier range",
+	  SIGAB
+	  "    ports: [80-90, 100]\n  - name: b\n    pattern: ab\n    ports: [85, 100, 81-83]\n",
+	  "8:14: signature 'b' could never be the one reported: 'a' (line 4), listed before it "
+	  "with the same bytes and action, applies to every packet that 'b' does; list 'b' first, "
+	  "or remove one" },
 
 	/* Events and filter */
 	{ "events is a list", IFACE "events: []\n", "3:9: events is a list; expected a mapping" },
@@ -650,16 +681,23 @@ static char *generate(size_t nifaces, size_t nsigs, size_t same)
 static void test_same_bytes(void)
 {
 	static const char *const ok_cases[] = {
-		"an alert and a drop",
-		SIGAB "  - name: b\n    pattern: ab\n    action: alert\n",
-		"any protocol and udp",
-		SIGAB "  - name: b\n    pattern: ab\n    protocol: udp\n",
-		"any port and port 80",
-		SIGAB "  - name: b\n    pattern: ab\n    ports: [80]\n",
+		"an alert, then a drop on fewer ports",
+		SIGAB "    action: alert\n  - name: b\n    pattern: ab\n    ports: [80]\n",
+		"a drop on fewer ports, then an alert",
+		SIGAB "    ports: [80]\n  - name: b\n    pattern: ab\n    action: alert\n",
+		"udp, then any protocol",
+		SIGAB "    protocol: udp\n  - name: b\n    pattern: ab\n",
+		"tcp, then udp",
+		SIGAB "    protocol: tcp\n  - name: b\n    pattern: ab\n    protocol: udp\n",
+		"port 80, then any port",
+		SIGAB "    ports: [80]\n  - name: b\n    pattern: ab\n",
 		"port ranges that end apart",
 		SIGAB "    ports: [80-90]\n  - name: b\n    pattern: ab\n    ports: [80-100]\n",
-		"the same ports in another order",
-		SIGAB "    ports: [80, 443]\n  - name: b\n    pattern: ab\n    ports: [443, 80]\n",
+		"ports 1-65535, then any port (port 0 too)",
+		SIGAB "    ports: [1-65535]\n  - name: b\n    pattern: ab\n",
+		"ranges that touch but leave a gap",
+		SIGAB
+		"    ports: [80-84, 86-90]\n  - name: b\n    pattern: ab\n    ports: [83-87]\n",
 	};
 	struct hyp_config_file c;
 
