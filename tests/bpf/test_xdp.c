@@ -706,9 +706,9 @@ static int last_chunk_flagged(void)
 
 #define MIDDLE 700
 
-/* Ten 1400-byte payloads of fill repeated, sig (if any) at offset at; the
+/* n 1400-byte payloads of fill repeated, sig (if any) at offset at; the
  * last verdict. */
-static int fill_frames(const char *fill, const char *sig, size_t at)
+static int fill_n(const char *fill, const char *sig, size_t at, int n)
 {
 	static __u8 payload[1400], frame[1600];
 	size_t period = strlen(fill);
@@ -723,9 +723,15 @@ static int fill_frames(const char *fill, const char *sig, size_t at)
 	o.proto = IPPROTO_UDP;
 	o.payload = payload;
 	o.payload_len = sizeof(payload);
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < n; i++)
 		v = xrun_packet(&x, frame, pkt_build(&o, frame, sizeof(frame)));
 	return v;
+}
+
+/* Ten of them. */
+static int fill_frames(const char *fill, const char *sig, size_t at)
+{
+	return fill_n(fill, sig, at, 10);
 }
 
 /* The matcher's adaptive state is per CPU: the runs of a test that reads
@@ -763,6 +769,13 @@ static void test_pair_scan(void)
 	   "and flags none",
 	   HYP_PAIRS_REST, rec.third, rec.off);
 	ok(fill_frames("ab", "abzz", MIDDLE) == XDP_DROP, "and finds the signature");
+	fill_n("ab", NULL, 0, (int)rec.third - 10); /* the last of pairs3's packets */
+	pair_state(0, &rec);
+	ok(rec.third == 0 && rec.off == 0 && !last_chunk_flagged(),
+	   "after %u packets pairs3 is done (%u left) and has flagged nothing", HYP_PAIRS_REST,
+	   rec.third);
+	ok(fill_n("ab", NULL, 0, 1) == XDP_PASS && last_chunk_flagged(),
+	   "the next packet is scanned on the bigrams again, which flag it");
 	xrun_rules(&x, &r2, 1, &k); /* a new set: its record starts afresh */
 	ok(fill_frames("ab", NULL, 0) == XDP_PASS, "ten payloads of 'abab...' pass");
 	pair_state(0, &rec);
@@ -879,7 +892,7 @@ static void test_strict_hash(void)
 	ok(fill_frames("abcdY", NULL, 0) == XDP_PASS,
 	   "ten payloads of 'abcdY...' with the pair scan adapting");
 	pair_state(0, &rec);
-	ok(rec.off > 0 && !last_chunk_flagged(),
+	ok(rec.off == HYP_PAIRS_REST - 4 && rec.third == 0 && !last_chunk_flagged(),
 	   "both pair scans flag 'abcdY...': the pair scan rests (%u packets left), the strict "
 	   "hash scans",
 	   rec.off);
@@ -948,7 +961,9 @@ static void test_pair_third_adapt(void)
 	pair_state(1, &rec);
 	ok(fill_frames("xy", NULL, 0) == XDP_PASS, "ten payloads of 'xyxy...' pass");
 	pair_state(0, &rec);
-	ok(rec.off > 0, "pairs3 flagged every block: it rests (%u packets left)", rec.off);
+	ok(rec.off == HYP_PAIRS_REST - 7 && rec.third == 0,
+	   "pairs3 flagged every block: it rests (%u packets left), with no step to take first",
+	   rec.off);
 	for (unsigned int i = 0; i < 3999; i += 37, tried++)
 		missed += fill_frames("x", sigs[i], MIDDLE) != XDP_DROP ||
 			  strcmp(last_reported(), sigs[i]);

@@ -353,6 +353,26 @@ static void test_shared_prefix(void)
 	ok(all_reachable(&tables), "all reachable");
 }
 
+/* Each anchor goes to its least loaded bucket, the earliest piece on a
+ * tie: after "abcd", "abcdef" and "abcdgh" (4-byte anchors) move off
+ * their shared start, to "bcde" and "bcdg", each bucket alone. */
+static void test_anchor_spread(void)
+{
+	struct hyp_rule r[3] = { rule("abcd", 4, 0), rule("abcdef", 6, 1), rule("abcdgh", 6, 2) };
+	struct hyp_compile_error err;
+	unsigned int pos[3] = { 9, 9, 9 };
+	int rc = hyp_compile(r, 3, &knobs, &tables, &err);
+
+	for (unsigned int i = 0; !rc && i < tables.cfg.npatterns; i++)
+		for (unsigned int k = 0; k < 3; k++)
+			if (tables.patterns[i].bytes == r[k].pattern)
+				pos[k] = tables.patterns[i].anchor_pos;
+	ok(rc == 0 && pos[0] == 0 && pos[1] == 1 && pos[2] == 1 && max_chain(&tables) == 1,
+	   "signatures sharing a 4-byte start: anchors at 0, 1, 1 (%u, %u, %u), one pattern "
+	   "a bucket (max %u)",
+	   pos[0], pos[1], pos[2], max_chain(&tables));
+}
+
 /* n random signatures of minlen..8 bytes; the compiler chooses the pair
  * scan's mode, expected pairs (HYP_PAIRS_*), and whether it tests the third
  * byte, expected third. */
@@ -436,6 +456,7 @@ int main(void)
 	test_errors();
 	test_full_bucket();
 	test_shared_prefix();
+	test_anchor_spread();
 	test_random(1000, 4, HYP_PAIRS_ADAPT, 0);
 	test_random(10000, 4, HYP_PAIRS_ADAPT, 1);
 	test_random(HYP_MAX_RULES, 2, HYP_PAIRS_OFF, 0);
