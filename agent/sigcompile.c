@@ -324,7 +324,7 @@ static void lay_out(struct pat *pats, int np, unsigned int g, __u64 amask, struc
  * are set (2 % for 10,000): it costs more per offset, but its table is
  * 512 KiB where the hash's grows to 1 MiB. With 4 % of the offsets of
  * random traffic flagged, 48 % of the 16-offset blocks are (1 - 0.96^16),
- * just under the HYP_PAIRS_MAX_FLAGGED at which the scan would rest. */
+ * just under the HYP_PAIRS_MAX_FLAGGED at which pairs3 would rest. */
 #define HYP_PAIRS_MAX_DENSITY 4 /* percent of the pairs or pairs3 slots */
 
 /* Numbers the sets compiled by this process (cfg.set_id). */

@@ -241,9 +241,11 @@ struct hyp_flow {
 /*
  * The pair scan (see ebpf/match.bpf.h): stage 1 on the bigram at each
  * offset, taken while it flags few blocks (ADAPT), pairs3 while the bigrams
- * flag too many, the strict anchor hash while pairs3 does too. As a compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick
- * OFF or ADAPT, and the pair table (cfg.pair_third), from the set;
- * HYP_PAIRS_ON3 asks for the pair scan on pairs3[], always.
+ * flag too many, and the anchor hash (strict where the set allows) while
+ * pairs3 does too; a set with cfg.pair_third starts on pairs3. As a
+ * compiler knob, HYP_PAIRS_CHOOSE lets hyp_compile() pick OFF or ADAPT,
+ * and the pair table (cfg.pair_third), from the set; HYP_PAIRS_ON3 asks
+ * for the pair scan on pairs3[], always.
  */
 #define HYP_PAIRS_CHOOSE      0
 #define HYP_PAIRS_OFF	      1

@@ -60,9 +60,9 @@ declare -A r64 f64 b1k b10k rise
 	echo "### Stage 1 as chosen (1400 bytes, no match, ns per payload byte)"
 	echo
 	echo "The matcher with the anchor hash alone (off) and as the compiler chooses"
-	echo "(choose: the pair scan where few bigrams are set, resting per CPU while it"
-	echo "flags too many blocks, with the strict hash meanwhile), and the strict hash"
-	echo "alone (strict), interleaved in one run."
+	echo "(choose: the pair scan where few bigrams are set; per CPU, while the bigrams"
+	echo "flag too many blocks, pairs3, and while that flags too many too, the strict"
+	echo "hash), and the strict hash alone (strict), interleaved in one run."
 	echo
 	echo "| traffic | signatures | off | choose | strict | choose / off |"
 	echo "|---|---|---|---|---|---|"
