@@ -1169,7 +1169,7 @@ static int cmp_by_bytes(const void *a, const void *b)
  * that overlap or touch; any port is 0-65535. Returns how many. */
 static unsigned int port_set(const struct hyp_rule *r, __u32 *lo, __u32 *hi)
 {
-	unsigned int n = 0;
+	unsigned int n = 0, out = 0;
 
 	if (!r->nranges) {
 		lo[0] = 0;
@@ -1186,18 +1186,16 @@ static unsigned int port_set(const struct hyp_rule *r, __u32 *lo, __u32 *hi)
 		lo[k] = r->port_lo[i];
 		hi[k] = r->port_hi[i];
 	}
-	for (unsigned int i = 1, out = 0; i <= n; i++) { /* merge */
-		if (i < n && lo[i] <= hi[out] + 1) {
+	for (unsigned int i = 1; i < n; i++) { /* merge */
+		if (lo[i] <= hi[out] + 1) {
 			hi[out] = hi[i] > hi[out] ? hi[i] : hi[out];
-			continue;
+		} else {
+			out++;
+			lo[out] = lo[i];
+			hi[out] = hi[i];
 		}
-		if (i == n)
-			return out + 1;
-		out++;
-		lo[out] = lo[i];
-		hi[out] = hi[i];
 	}
-	return n;
+	return out + 1;
 }
 
 /* Whether rule a applies to every packet rule b applies to. */
@@ -1297,7 +1295,7 @@ static int report_conflict(struct parser *p, size_t bad, size_t first)
 }
 
 /* Patterns equal up to trailing NULs, shared by too many signatures, or
- * repeated with the same action and scope. */
+ * the signature of one that another with the same bytes always outranks. */
 static int check_patterns(struct parser *p)
 {
 	const struct hyp_sig_config *s = p->cfg->sigs;

@@ -103,8 +103,10 @@ struct hyp_config_error {
  * non-regular files, files over HYP_CONFIG_MAX_SIZE, invalid UTF-8, YAML
  * anchors and aliases, unknown keys, wrong types, out-of-range values,
  * duplicate signature names, empty, over-long or badly escaped patterns,
- * two patterns equal up to trailing NULs, and interface names that do not
- * exist (when check_ifaces is set). *warn, if given, receives a warning
+ * two patterns equal up to trailing NULs, more than HYP_MAX_PATTERN_RULES
+ * signatures sharing one pattern, a signature that another with the same
+ * bytes always outranks, and interface names that do not exist (when
+ * check_ifaces is set). *warn, if given, receives a warning
  * that does not invalidate the file (e.g. writable by other users).
  */
 int hyp_config_load(const char *path, int check_ifaces, struct hyp_config_file *out,
