@@ -646,7 +646,9 @@ static void test_new_flow(void)
 _Static_assert(sizeof(struct hyp_scratch) % 8 == 0, "per-CPU values need no padding");
 
 /* This CPU's scratch (the tests that read it pin themselves to it) into
- * *one; clear: zeroes it on every CPU instead. Returns 0 on success. */
+ * *one; clear: zeroes it on every CPU instead. Returns 0 on success; a
+ * failure is a failed test point, so that no assertion on the zeroes left
+ * in *one can pass for want of a reading. */
 static int cpu_scratch(int clear, struct hyp_scratch *one)
 {
 	int fd = bpf_map__fd(x.skel->maps.scratch), ncpu = libbpf_num_possible_cpus();
@@ -664,6 +666,8 @@ static int cpu_scratch(int clear, struct hyp_scratch *one)
 		rc = 0;
 	}
 	free(v);
+	if (rc)
+		ok(0, "%s the per-CPU scratch of CPU %d", clear ? "clear" : "read", cpu);
 	return rc;
 }
 
