@@ -216,7 +216,7 @@ static int place(struct pat *pats, int np, unsigned int g, __u64 amask, __u8 *lo
 		 * against 6.9 % when only buckets of three moved them) and
 		 * still cost 5 % less. */
 		for (unsigned int pos = 0; pos < choices; pos++) {
-			__u64 a = p->len < 4 ? p->bytes : anchor_of(p, pos, amask);
+			__u64 a = anchor_at(p, pos, amask);
 			__u32 b = HYP_BUCKET_INDEX(HYP_HASH(a));
 
 			if (load[b] < best_load) {
