@@ -504,21 +504,27 @@ static __always_inline int stage1_now(struct hyp_scratch *s, const struct hyp_ta
 
 /* Every HYP_PAIRS_REVIEW blocks: a pair scan on the bigrams that flagged
  * too many of them gives way to pairs3 for HYP_PAIRS_REST packets, and one
- * on pairs3 to the strict hash. */
-static __always_inline void review_pairs(struct hyp_scratch *s, const int flavour)
+ * on pairs3 to the strict hash. When pairs3's turn ends, the bigrams start
+ * a record of their own. */
+static __always_inline void review_pairs(struct hyp_scratch *s, const struct hyp_tables *t,
+					 const int flavour)
 {
-	if (s->pair_blocks < HYP_PAIRS_REVIEW)
-		return;
-	if ((__u64)s->pair_flagged * 100 > (__u64)s->pair_blocks * HYP_PAIRS_MAX_FLAGGED) {
-		if (flavour == S1_PAIRS) {
-			s->pairs3_left = HYP_PAIRS_REST;
-		} else {
-			s->pairs3_left = 0;
-			s->pairs_off = HYP_PAIRS_REST;
+	if (s->pair_blocks >= HYP_PAIRS_REVIEW) {
+		if ((__u64)s->pair_flagged * 100 > (__u64)s->pair_blocks * HYP_PAIRS_MAX_FLAGGED) {
+			if (flavour == S1_PAIRS) {
+				s->pairs3_left = HYP_PAIRS_REST;
+			} else {
+				s->pairs3_left = 0;
+				s->pairs_off = HYP_PAIRS_REST;
+			}
 		}
+		s->pair_blocks = 0;
+		s->pair_flagged = 0;
 	}
-	s->pair_blocks = 0;
-	s->pair_flagged = 0;
+	if (flavour == S1_PAIRS3 && !t->cfg.pair_third && !s->pairs3_left) {
+		s->pair_blocks = 0;
+		s->pair_flagged = 0;
+	}
 }
 
 /*
@@ -556,7 +562,7 @@ static __always_inline int match_payload(struct hyp_scratch *s, const struct hyp
 			scan_chunk_long(s, t, c * HYP_CHUNK);
 	}
 	if (pair_flavour(flavour))
-		review_pairs(s, flavour);
+		review_pairs(s, t, flavour);
 	return 0;
 }
 

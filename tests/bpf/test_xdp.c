@@ -778,6 +778,10 @@ static void test_pair_scan(void)
 	ok(rec.third == 0 && rec.off == 0 && !last_chunk_flagged(),
 	   "after %u packets pairs3 is done (%u left) and has flagged nothing", HYP_PAIRS_REST,
 	   rec.third);
+	/* pairs3's blocks since its last review (176 here) do not count for
+	 * the bigrams */
+	ok(rec.blocks == 0, "and leaves none of its blocks to the bigrams' next review (%u)",
+	   rec.blocks);
 	ok(fill_n("ab", NULL, 0, 1) == XDP_PASS && last_chunk_flagged(),
 	   "the next packet is scanned on the bigrams again, which flag it");
 	xrun_rules(&x, &r2, 1, &k); /* a new set: its record starts afresh */
