@@ -103,8 +103,8 @@
  *
  * Verifier: stage 1 (per flavour) and stage 2 are global functions, each
  * verified once whatever path reached it; match_payload(), inlined into the
- * program, calls a scan_chunk_*() once per HYP_CHUNK payload bytes. All scan state lives in
- * the per-CPU scratch.
+ * program, calls a scan_chunk_*() once per HYP_CHUNK payload bytes. All
+ * scan state lives in the per-CPU scratch.
  */
 #ifndef HYPERION_MATCH_BPF_H
 #define HYPERION_MATCH_BPF_H

@@ -189,9 +189,9 @@ __noinline int parse_ipv6(struct hyp_scratch *s, struct hyp_counters *c, const s
 
 /*
  * flen: the whole frame's length; s->copy bytes of it are in s->frame.
- * Returns HYP_PARSE_*. Inlined into the program, which calls it once per
- * packet: a call costs several ns here (return thunks), more than
- * verifying it in place (IPv6's chain stays a global function).
+ * Returns HYP_PARSE_*. Inlined into the program: it runs once per packet,
+ * and a call and its return cost several ns on hosts with return thunks.
+ * IPv6's extension chain stays a global function, verified once.
  */
 static __always_inline int parse_frame(struct hyp_scratch *s, struct hyp_counters *c,
 				       const struct hyp_tables *t, __u64 flen)
