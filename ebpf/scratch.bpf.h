@@ -39,7 +39,8 @@ struct hyp_scratch {
 	/* the pair scan on this CPU (HYP_PAIRS_ADAPT), kept across the packets
 	 * of one rule set */
 	__u32 pairs_set;    /* cfg.set_id of that set */
-	__u32 pair_blocks;  /* blocks scanned with pairs since the last review */
+	__u32 pair_blocks;  /* blocks scanned with pairs since the last review,
+			     * or since pairs3's turn ended */
 	__u32 pair_flagged; /* how many of them stage 1 flagged */
 	__u32 pairs_off;    /* packets still to scan without pairs */
 	__u32 pairs3_left;  /* packets still to scan with pairs3, not the bigrams */

@@ -784,6 +784,11 @@ static void test_pair_scan(void)
 	   rec.blocks);
 	ok(fill_n("ab", NULL, 0, 1) == XDP_PASS && last_chunk_flagged(),
 	   "the next packet is scanned on the bigrams again, which flag it");
+	pair_state(0, &rec);
+	ok(rec.blocks == 88 && rec.third == 0,
+	   "the bigrams' record holds that packet's 88 blocks only (%u), none of pairs3's, and no "
+	   "review has run on it (pairs3 turn pending: %u packets)",
+	   rec.blocks, rec.third);
 	xrun_rules(&x, &r2, 1, &k); /* a new set: its record starts afresh */
 	ok(fill_frames("ab", NULL, 0) == XDP_PASS, "ten payloads of 'abab...' pass");
 	pair_state(0, &rec);
