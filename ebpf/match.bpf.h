@@ -92,7 +92,11 @@
  * hash of the anchor and the next byte's class (a 64-bit load and a mask
  * instead of the next-byte test: stage 1 alone 0.17 to 0.29 ns/byte
  * cheaper), which needs a t1 eight times larger for the same selectivity,
- * as each slot then holds one (anchor, class) where a byte holds eight.
+ * as each slot then holds one (anchor, class) where a byte holds eight;
+ * after the strict hash on text at 10,000 signatures, one stage-2 call per
+ * four blocks (4.6 % slower) or per sixteen candidates taken from a list
+ * built without branches (23 % slower; 36 % at 1000 signatures): what
+ * costs there is each block's loop over its bits, and each candidate.
  *
  * Precedence: if any applicable drop rule matches, the packet is dropped and
  * the reported rule is the drop match that starts first in the payload, ties
