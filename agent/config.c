@@ -1242,10 +1242,10 @@ static int same_rule(const struct hyp_rule *a, const struct hyp_rule *b)
 static size_t group_conflict(const struct hyp_sig_config *s, const struct by_bytes *v, size_t n,
 			     size_t *first)
 {
+	*first = v[0].idx;
 	for (size_t k = 0; k < n; k++) {
 		const struct hyp_rule *b = &s[v[k].idx].rule;
 
-		*first = v[0].idx;
 		if (k && (b->len != s[v[0].idx].rule.len || k == HYP_MAX_PATTERN_RULES))
 			return k;
 		for (size_t j = 0; j < n; j++)
